@@ -1,0 +1,31 @@
+using FoodOrdering.Domain;
+using Microsoft.EntityFrameworkCore;
+using ConsumerAggregate = FoodOrdering.Consumer.Domain.Consumer;
+
+namespace FoodOrdering.Consumer.Persistence;
+
+/// <summary>
+/// The Consumer service's own database (database-per-service). The schema is created by the SQL
+/// files in Persistence/Migrations; this mapping only says which column is which.
+/// </summary>
+public sealed class ConsumerDbContext(DbContextOptions<ConsumerDbContext> options) : DbContext(options)
+{
+    public DbSet<ConsumerAggregate> Consumers => Set<ConsumerAggregate>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<ConsumerAggregate>(consumer =>
+        {
+            consumer.ToTable("consumers");
+            consumer.HasKey(c => c.Id);
+            consumer.Property(c => c.Id).HasColumnName("id").UseIdentityByDefaultColumn();
+            consumer.OwnsOne(c => c.Name, name =>
+            {
+                name.Property(n => n.FirstName).HasColumnName("first_name");
+                name.Property(n => n.LastName).HasColumnName("last_name");
+            });
+            consumer.Property(c => c.OrderLimit).HasColumnName("order_limit")
+                .HasConversion(money => money.Amount, amount => new Money(amount));
+        });
+    }
+}

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Microsoft.OpenApi;
+
+namespace FoodOrdering.ServiceDefaults;
+
+/// <summary>
+/// The few lines every service's Program.cs starts with: <c>builder.AddServiceDefaults(...)</c> and
+/// <c>app.MapDefaultEndpoints()</c>. Everything here behaves the same in every service, so a reader
+/// learns it once.
+/// </summary>
+public static class ServiceDefaultsExtensions
+{
+    public const string LiveTag = "live";
+    public const string ReadyTag = "ready";
+
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceTitle)
+    {
+        // One line per log entry, with the trace id of the request (or message) that caused it.
+        // Set Logging__Console__FormatterName=json for machine-readable logs.
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.IncludeScopes = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+
+        // RFC 9457 problem details for every error, each carrying the trace id to find it in the logs.
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier);
+        builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        // A body that cannot be read (bad JSON, wrong types) throws, so the handler above can name the field.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+
+        // /health/live: the process runs. /health/ready: its dependencies (database, broker) answer.
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), tags: [LiveTag]);
+
+        builder.Services.AddEndpointsApiExplorer();
+        builder.Services.AddSwaggerGen(o => o.SwaggerDoc("v1", new OpenApiInfo { Title = serviceTitle, Version = "v1" }));
+        return builder;
+    }
+
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+
+        app.UseSwagger();
+        app.UseSwaggerUI();
+        return app;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using FoodOrdering.Launcher.Processes;
+
+namespace FoodOrdering.Launcher.Commands;
+
+/// <summary>
+/// `./ftgo test`: start ONE private PostgreSQL and ONE RabbitMQ for the whole run, hand them to every
+/// test assembly through FTGO_POSTGRES / FTGO_RABBITMQ, run `dotnet test`, stop them, print a summary.
+/// </summary>
+public static partial class TestCommand
+{
+    public static async Task<int> RunAsync(string repositoryRoot, IReadOnlyList<string> testArguments, CancellationToken stop)
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), $"ftgo-test-{Environment.ProcessId}");
+        var options = new LaunchOptions { DataDirectory = dataDirectory, FreePorts = true, InfrastructureOnly = true };
+        ConsoleLog.Info("Starting the shared test infrastructure (PostgreSQL, RabbitMQ)...");
+        var exitCode = 1;
+        try
+        {
+            await using (var system = await FtgoSystem.StartAsync(options, stop))
+            {
+                ConsoleLog.Info($"FTGO_POSTGRES={system.PostgresServer}");
+                ConsoleLog.Info($"FTGO_RABBITMQ={system.RabbitMqUri}");
+                exitCode = await RunDotnetTestAsync(repositoryRoot, system, testArguments, stop);
+            }
+        }
+        finally
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+        return exitCode;
+    }
+
+    private static async Task<int> RunDotnetTestAsync(string repositoryRoot, FtgoSystem system, IReadOnlyList<string> testArguments, CancellationToken stop)
+    {
+        var startInfo = new ProcessStartInfo("dotnet") { WorkingDirectory = repositoryRoot, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in (string[])["test", "FoodOrdering.sln", "--no-build", .. testArguments])
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+        startInfo.Environment["FTGO_POSTGRES"] = system.PostgresServer;
+        startInfo.Environment["FTGO_RABBITMQ"] = system.RabbitMqUri;
+
+        int passed = 0, failed = 0, skipped = 0;
+        using var process = Process.Start(startInfo)!;
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+            Console.WriteLine(e.Data);
+            // VSTest prints one summary per test assembly: "Passed!  - Failed: 0, Passed: 12, Skipped: 0, ..."
+            if (SummaryLine().Match(e.Data) is { Success: true } m)
+            {
+                Interlocked.Add(ref failed, int.Parse(m.Groups["failed"].Value));
+                Interlocked.Add(ref passed, int.Parse(m.Groups["passed"].Value));
+                Interlocked.Add(ref skipped, int.Parse(m.Groups["skipped"].Value));
+            }
+        };
+        process.BeginOutputReadLine();
+        await process.WaitForExitAsync(stop);
+
+        // The plain closing line any CI can read.
+        Console.WriteLine($"tests: {passed} passed, {failed} failed, {skipped} skipped");
+        return process.ExitCode != 0 || failed > 0 || passed == 0 ? 1 : 0;
+    }
+
+    [GeneratedRegex(@"Failed:\s+(?<failed>\d+),\s+Passed:\s+(?<passed>\d+),\s+Skipped:\s+(?<skipped>\d+)")]
+    private static partial Regex SummaryLine();
+}

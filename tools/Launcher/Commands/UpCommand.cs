@@ -1,0 +1,58 @@
+using FoodOrdering.Launcher.Processes;
+
+namespace FoodOrdering.Launcher.Commands;
+
+/// <summary>`./ftgo up`: start everything, print the URLs, stream the logs, stop everything on Ctrl+C.</summary>
+public static class UpCommand
+{
+    public static async Task<int> RunAsync(LaunchOptions options, Func<FtgoSystem, CancellationToken, Task>? afterStart, CancellationToken stop)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await using var system = await FtgoSystem.StartAsync(options, stop);
+        PrintUrls(system, started.Elapsed);
+        if (afterStart is not null)
+        {
+            await afterStart(system, stop);
+        }
+        ConsoleLog.Info("Press Ctrl+C to stop everything.");
+        await WaitForStopOrCrashAsync(system, stop);
+        ConsoleLog.Info("Stopping...");
+        return 0;
+    }
+
+    public static void PrintUrls(FtgoSystem system, TimeSpan startUp)
+    {
+        ConsoleLog.Info($"All healthy in {startUp.TotalSeconds:0.0} s.");
+        if (system.Postgres is { } postgres)
+        {
+            ConsoleLog.Info($"PostgreSQL   {postgres.ServerConnectionString}  (psql -h 127.0.0.1 -p {postgres.Port} -U ftgo postgres)");
+        }
+        if (system.RabbitMq is { } rabbitMq)
+        {
+            ConsoleLog.Info($"RabbitMQ     {rabbitMq.AmqpUri}  management UI {rabbitMq.ManagementUrl} (guest/guest)");
+        }
+        foreach (var service in system.Services)
+        {
+            ConsoleLog.Info($"{service.Definition.Name,-12} {service.BaseUrl}  Swagger UI {service.BaseUrl}/swagger");
+        }
+    }
+
+    private static async Task WaitForStopOrCrashAsync(FtgoSystem system, CancellationToken stop)
+    {
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                foreach (var crashed in system.Services.Where(s => s.Process.HasExited))
+                {
+                    ConsoleLog.Error($"{crashed.Definition.Name} has exited; stopping everything.");
+                    return;
+                }
+                await Task.Delay(TimeSpan.FromMilliseconds(500), stop);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

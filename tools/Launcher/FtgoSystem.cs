@@ -1,0 +1,215 @@
+using FoodOrdering.Launcher.Infrastructure;
+using FoodOrdering.Launcher.Processes;
+
+namespace FoodOrdering.Launcher;
+
+/// <summary>What to start, and where.</summary>
+public sealed record LaunchOptions
+{
+    public string RepositoryRoot { get; init; } = SystemCatalog.RepositoryRoot();
+    public string DataDirectory { get; init; } = Path.Combine(SystemCatalog.RepositoryRoot(), ".ftgo");
+    public string Configuration { get; init; } = "Debug";
+
+    /// <summary>Any free port for everything, instead of the documented defaults (tests, busy machines).</summary>
+    public bool FreePorts { get; init; }
+
+    /// <summary>Use this PostgreSQL server (connection string without Database) instead of starting one.</summary>
+    public string? ExternalPostgres { get; init; } = Environment.GetEnvironmentVariable("FTGO_POSTGRES");
+
+    /// <summary>Use this RabbitMQ (amqp:// URI) instead of starting one.</summary>
+    public string? ExternalRabbitMq { get; init; } = Environment.GetEnvironmentVariable("FTGO_RABBITMQ");
+
+    /// <summary>Start the infrastructure only.</summary>
+    public bool InfrastructureOnly { get; init; }
+
+    /// <summary>Prefix for the services' database names, so test runs never share state.</summary>
+    public string DatabasePrefix { get; init; } = "";
+
+    public IReadOnlyList<ServiceDefinition> Services { get; init; } = SystemCatalog.Services;
+}
+
+/// <summary>A service process that answered its readiness check.</summary>
+public sealed record RunningService(ServiceDefinition Definition, string BaseUrl, ManagedProcess Process);
+
+/// <summary>
+/// The whole system as processes: a private PostgreSQL cluster and RabbitMQ node (unless external ones
+/// are given), then every service, each waited for until /health/ready answers. Disposing stops all of
+/// it in reverse order. `./ftgo up`, `./ftgo demo`, `./ftgo test` and the end-to-end tests all use this.
+/// </summary>
+public sealed class FtgoSystem : IAsyncDisposable
+{
+    private const string PidFileName = "launcher.pids";
+    private readonly LaunchOptions options;
+    private readonly List<RunningService> services = [];
+
+    private FtgoSystem(LaunchOptions options) => this.options = options;
+
+    public PrivatePostgres? Postgres { get; private set; }
+    public PrivateRabbitMq? RabbitMq { get; private set; }
+    public string PostgresServer { get; private set; } = "";
+    public string RabbitMqUri { get; private set; } = "";
+    public IReadOnlyList<RunningService> Services => services;
+
+    /// <summary>Every process id the launcher is responsible for (what a clean stop must leave behind: none).</summary>
+    public IReadOnlyList<int> Pids =>
+        [.. services.Select(s => s.Process.Pid), .. RabbitMq?.Pids ?? [], .. Postgres?.PostmasterPid is { } pid ? [pid] : Array.Empty<int>()];
+
+    public static async Task<FtgoSystem> StartAsync(LaunchOptions options, CancellationToken cancellationToken)
+    {
+        var system = new FtgoSystem(options);
+        try
+        {
+            await system.StartAsync(cancellationToken);
+            return system;
+        }
+        catch
+        {
+            await system.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(options.DataDirectory);
+        StopLeftoversOfAKilledLauncher();
+
+        var postgres = StartPostgresAsync(cancellationToken);
+        var rabbitMq = StartRabbitMqAsync(cancellationToken);
+        try
+        {
+            await Task.WhenAll(postgres, rabbitMq);
+        }
+        finally
+        {
+            // Keep whatever did start, so that DisposeAsync stops it even if the other one failed.
+            Postgres = postgres.IsCompletedSuccessfully ? postgres.Result : null;
+            RabbitMq = rabbitMq.IsCompletedSuccessfully ? rabbitMq.Result : null;
+            WritePidFile();
+        }
+        PostgresServer = options.ExternalPostgres ?? Postgres!.ServerConnectionString;
+        RabbitMqUri = options.ExternalRabbitMq ?? RabbitMq!.AmqpUri;
+
+        if (!options.InfrastructureOnly)
+        {
+            await Task.WhenAll(options.Services.Select((service, index) => StartServiceAsync(service, index, cancellationToken)));
+        }
+    }
+
+    private async Task<PrivatePostgres?> StartPostgresAsync(CancellationToken cancellationToken) =>
+        options.ExternalPostgres is null
+            ? await PrivatePostgres.StartAsync(Path.Combine(options.DataDirectory, "postgres"), Port(SystemCatalog.PostgresPort), cancellationToken)
+            : null;
+
+    private async Task<PrivateRabbitMq?> StartRabbitMqAsync(CancellationToken cancellationToken) =>
+        options.ExternalRabbitMq is null
+            ? await PrivateRabbitMq.StartAsync(Path.Combine(options.DataDirectory, "rabbitmq"),
+                Port(SystemCatalog.RabbitMqAmqpPort), Port(SystemCatalog.RabbitMqManagementPort), ConsoleLog.ColourFor(7), cancellationToken)
+            : null;
+
+    private int Port(int preferred) => options.FreePorts ? Network.FreePort() : Network.PreferredOrFreePort(preferred);
+
+    public string ConnectionString(ServiceDefinition service) =>
+        $"{PostgresServer};Database={options.DatabasePrefix}{service.DatabaseName}";
+
+    private async Task StartServiceAsync(ServiceDefinition service, int index, CancellationToken cancellationToken)
+    {
+        var assembly = service.AssemblyPath(options.RepositoryRoot, options.Configuration);
+        if (!File.Exists(assembly))
+        {
+            throw new FileNotFoundException($"{assembly} is not built. Run `dotnet build FoodOrdering.sln` (./ftgo does it for you).");
+        }
+
+        var port = Port(service.RestPort);
+        var baseUrl = $"http://127.0.0.1:{port}";
+        var process = ManagedProcess.Start(service.Name, ConsoleLog.ColourFor(index), "dotnet", [assembly, "--urls", baseUrl],
+            workingDirectory: Path.GetDirectoryName(assembly), environment: new Dictionary<string, string?>
+            {
+                [$"ConnectionStrings__{service.ConnectionName}"] = ConnectionString(service),
+                ["ConnectionStrings__RabbitMq"] = RabbitMqUri,
+                ["DOTNET_ENVIRONMENT"] = null,
+                ["ASPNETCORE_ENVIRONMENT"] = null,
+            });
+        var running = new RunningService(service, baseUrl, process);
+        lock (services)
+        {
+            services.Add(running);
+            WritePidFile();
+        }
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        await Wait.UntilAsync(async ct =>
+            {
+                if (process.HasExited)
+                {
+                    throw new InvalidOperationException($"{service.Name} exited during start-up:{Environment.NewLine}{string.Join(Environment.NewLine, process.RecentLines.TakeLast(30))}");
+                }
+                try
+                {
+                    using var response = await http.GetAsync($"{baseUrl}/health/ready", ct);
+                    return response.IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            },
+            TimeSpan.FromSeconds(60), $"{service.Name} to become ready at {baseUrl}/health/ready", cancellationToken,
+            () => string.Join(Environment.NewLine, process.RecentLines.TakeLast(30)));
+    }
+
+    /// <summary>Records what we started, so that a launcher killed with SIGKILL can be cleaned up by the next one.</summary>
+    private void WritePidFile() =>
+        File.WriteAllLines(Path.Combine(options.DataDirectory, PidFileName), Pids.Select(pid => pid.ToString()));
+
+    private void StopLeftoversOfAKilledLauncher()
+    {
+        var pidFile = Path.Combine(options.DataDirectory, PidFileName);
+        if (!File.Exists(pidFile))
+        {
+            return;
+        }
+        foreach (var pid in File.ReadAllLines(pidFile).Select(line => int.TryParse(line, out var pid) ? pid : 0).Where(pid => pid > 0))
+        {
+            if (Posix.IsAlive(pid) && IsOurs(pid))
+            {
+                ConsoleLog.Info($"Stopping process {pid} left behind by an earlier launcher");
+                Posix.SignalGroup(pid, Posix.SigKill);
+                Posix.Signal(pid, Posix.SigKill);
+            }
+        }
+        File.Delete(pidFile);
+    }
+
+    // Guard against PID reuse: only kill what looks like one of ours.
+    private static bool IsOurs(int pid)
+    {
+        try
+        {
+            var commandLine = File.ReadAllText($"/proc/{pid}/cmdline");
+            return new[] { "FoodOrdering", "rabbitmq", "epmd", "postgres" }.Any(commandLine.Contains);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(services.Select(s => s.Process.DisposeAsync().AsTask()));
+        if (RabbitMq is not null)
+        {
+            await RabbitMq.DisposeAsync();
+        }
+        if (Postgres is not null)
+        {
+            await Postgres.DisposeAsync();
+        }
+        var pidFile = Path.Combine(options.DataDirectory, PidFileName);
+        if (File.Exists(pidFile))
+        {
+            File.Delete(pidFile);
+        }
+    }
+}

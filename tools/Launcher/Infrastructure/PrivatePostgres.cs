@@ -1,0 +1,107 @@
+using FoodOrdering.Launcher.Processes;
+
+namespace FoodOrdering.Launcher.Infrastructure;
+
+/// <summary>
+/// A private PostgreSQL cluster in a folder of ours, on 127.0.0.1 only, with wal_level=logical
+/// (transaction log tailing needs it). PostgreSQL refuses to run as root, so as root the cluster
+/// belongs to the 'postgres' system user. Authentication is 'trust' on loopback: a demo default.
+/// </summary>
+public sealed class PrivatePostgres : IAsyncDisposable
+{
+    public const string User = "ftgo";
+
+    private readonly string binDirectory;
+    private readonly string dataDirectory;
+
+    private PrivatePostgres(string binDirectory, string directory, int port)
+    {
+        this.binDirectory = binDirectory;
+        Directory = directory;
+        dataDirectory = Path.Combine(directory, "data");
+        Port = port;
+    }
+
+    public string Directory { get; }
+    public int Port { get; }
+
+    /// <summary>The server without a database: services append their own (database-per-service).</summary>
+    public string ServerConnectionString => $"Host=127.0.0.1;Port={Port};Username={User};Password={User}";
+
+    public int? PostmasterPid =>
+        File.Exists(Path.Combine(dataDirectory, "postmaster.pid"))
+        && int.TryParse(File.ReadLines(Path.Combine(dataDirectory, "postmaster.pid")).FirstOrDefault(), out var pid)
+            ? pid
+            : null;
+
+    public static async Task<PrivatePostgres> StartAsync(string directory, int port, CancellationToken cancellationToken)
+    {
+        var bin = await Prerequisites.PostgresBinDirectoryAsync(cancellationToken);
+        var postgres = new PrivatePostgres(bin, Path.GetFullPath(directory), port);
+        await postgres.StartAsync(cancellationToken);
+        return postgres;
+    }
+
+    private async Task StartAsync(CancellationToken cancellationToken)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        if (Posix.IsRoot)
+        {
+            await Tool.RunAsync("chown", ["-R", "postgres:postgres", Directory], cancellationToken);
+        }
+        if (!File.Exists(Path.Combine(dataDirectory, "PG_VERSION")))
+        {
+            await PgToolAsync("initdb", ["-D", dataDirectory, "-U", User, "--auth=trust", "-E", "UTF8", "--no-sync"], cancellationToken);
+        }
+        if (PostmasterPid is { } stale && Posix.IsAlive(stale))
+        {
+            // Left over from a launcher that was killed: stop it before starting on a known port.
+            await StopServerAsync(CancellationToken.None);
+        }
+
+        var serverOptions = string.Join(' ',
+            $"-p {Port}", $"-k {Directory}", "-c listen_addresses=127.0.0.1",
+            "-c wal_level=logical", "-c max_wal_senders=10", "-c max_replication_slots=10",
+            "-c max_connections=300", "-c fsync=off", "-c synchronous_commit=on");
+        // setsid: the postmaster must not share the terminal's process group, or Ctrl+C would stop it
+        // before the services that still use it.
+        await PgToolAsync("pg_ctl", ["-D", dataDirectory, "-l", Path.Combine(Directory, "postgres.log"), "-o", serverOptions, "-w", "-t", "60", "start"],
+            cancellationToken, setsid: true);
+    }
+
+    public async ValueTask DisposeAsync() => await StopServerAsync(CancellationToken.None);
+
+    private async Task StopServerAsync(CancellationToken cancellationToken)
+    {
+        var pid = PostmasterPid;
+        if (pid is null || !Posix.IsAlive(pid.Value))
+        {
+            return;
+        }
+        try
+        {
+            await PgToolAsync("pg_ctl", ["-D", dataDirectory, "-m", "fast", "-w", "-t", "30", "stop"], cancellationToken);
+        }
+        catch (InvalidOperationException e)
+        {
+            ConsoleLog.Error($"pg_ctl stop failed, killing the postmaster: {e.Message}");
+            Posix.Signal(pid.Value, Posix.SigKill);
+        }
+    }
+
+    private Task<string> PgToolAsync(string tool, IEnumerable<string> arguments, CancellationToken cancellationToken, bool setsid = false)
+    {
+        var command = new List<string>();
+        if (setsid)
+        {
+            command.Add("setsid");
+        }
+        if (Posix.IsRoot)
+        {
+            command.AddRange(["runuser", "-u", "postgres", "--"]);
+        }
+        command.Add(Path.Combine(binDirectory, tool));
+        command.AddRange(arguments);
+        return Tool.RunAsync(command[0], command.Skip(1), cancellationToken);
+    }
+}

@@ -1,0 +1,33 @@
+namespace FoodOrdering.Launcher.Processes;
+
+/// <summary>Writes every process's log lines to the console with a coloured, aligned prefix.</summary>
+public static class ConsoleLog
+{
+    private static readonly Lock Gate = new();
+    private static readonly bool UseColour = !Console.IsOutputRedirected || Environment.GetEnvironmentVariable("FORCE_COLOR") is not null;
+    private static readonly int[] Palette = [36, 33, 35, 32, 34, 96, 93, 95];
+
+    public static int Width { get; set; } = 10;
+
+    /// <summary>Quiet mode (tests) keeps process output out of the console; it still reaches the line buffers.</summary>
+    public static bool Quiet { get; set; }
+
+    public static int ColourFor(int index) => Palette[index % Palette.Length];
+
+    public static void Line(string prefix, int colour, string line)
+    {
+        if (Quiet)
+        {
+            return;
+        }
+        lock (Gate)
+        {
+            var label = prefix.PadRight(Width);
+            Console.Out.WriteLine(UseColour ? $"\u001b[{colour}m{label}|\u001b[0m {line}" : $"{label}| {line}");
+        }
+    }
+
+    public static void Info(string message) => Line("ftgo", 97, message);
+
+    public static void Error(string message) => Line("ftgo", 91, message);
+}

@@ -1,0 +1,41 @@
+namespace FoodOrdering.Launcher;
+
+/// <summary>One service of the system, as the launcher starts it.</summary>
+/// <param name="Name">Short name, used as log prefix and database suffix.</param>
+/// <param name="ProjectDirectory">Relative to the repository root.</param>
+/// <param name="AssemblyName">The built dll is bin/{Configuration}/net10.0/{AssemblyName}.dll.</param>
+/// <param name="RestPort">Default HTTP port (ARCHITECTURE.md "Ports").</param>
+/// <param name="ConnectionName">Its ConnectionStrings entry for its own database.</param>
+public sealed record ServiceDefinition(string Name, string ProjectDirectory, string AssemblyName, int RestPort, string ConnectionName)
+{
+    public string DatabaseName => $"ftgo_{Name}";
+
+    public string AssemblyPath(string repositoryRoot, string configuration) =>
+        Path.Combine(repositoryRoot, ProjectDirectory, "bin", configuration, "net10.0", AssemblyName + ".dll");
+}
+
+/// <summary>Every service the launcher knows, in start order. Add a line when a service is born.</summary>
+public static class SystemCatalog
+{
+    public static readonly IReadOnlyList<ServiceDefinition> Services =
+    [
+        new("consumer", "services/Consumer", "FoodOrdering.Consumer", 8081, "ConsumerDb"),
+    ];
+
+    /// <summary>Private infrastructure ports, chosen not to collide with system-wide PostgreSQL/RabbitMQ.</summary>
+    public const int PostgresPort = 54329;
+    public const int RabbitMqAmqpPort = 56729;
+    public const int RabbitMqManagementPort = 15679;
+
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "FoodOrdering.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("FoodOrdering.sln not found above " + AppContext.BaseDirectory);
+    }
+}
