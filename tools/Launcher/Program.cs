@@ -4,6 +4,7 @@ using FoodOrdering.Launcher.Commands;
 using FoodOrdering.Launcher.Processes;
 
 // Ctrl+C and SIGTERM cancel this token; every command then stops what it started, in order.
+Posix.RestoreDefaultInterruptHandling();
 using var stop = new CancellationTokenSource();
 using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);

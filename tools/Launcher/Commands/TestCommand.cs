@@ -15,6 +15,7 @@ public static partial class TestCommand
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"ftgo-test-{Environment.ProcessId}");
         var options = new LaunchOptions { DataDirectory = dataDirectory, FreePorts = true, InfrastructureOnly = true };
         ConsoleLog.Info("Starting the shared test infrastructure (PostgreSQL, RabbitMQ)...");
+        ConsoleLog.QuietProcesses = true; // their logs stay in the data folder; test output stays readable
         var exitCode = 1;
         try
         {

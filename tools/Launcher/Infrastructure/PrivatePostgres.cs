@@ -48,6 +48,15 @@ public sealed class PrivatePostgres : IAsyncDisposable
         if (Posix.IsRoot)
         {
             await Tool.RunAsync("chown", ["-R", "postgres:postgres", Directory], cancellationToken);
+            try
+            {
+                await Tool.RunAsync("runuser", ["-u", "postgres", "--", "test", "-w", Directory], cancellationToken);
+            }
+            catch (InvalidOperationException)
+            {
+                throw new InvalidOperationException(
+                    $"PostgreSQL runs as the 'postgres' user, which cannot reach {Directory}: choose a data folder whose parents are world-readable (e.g. under /tmp or the repository).");
+            }
         }
         if (!File.Exists(Path.Combine(dataDirectory, "PG_VERSION")))
         {
@@ -65,8 +74,15 @@ public sealed class PrivatePostgres : IAsyncDisposable
             "-c max_connections=300", "-c fsync=off", "-c synchronous_commit=on");
         // setsid: the postmaster must not share the terminal's process group, or Ctrl+C would stop it
         // before the services that still use it.
-        await PgToolAsync("pg_ctl", ["-D", dataDirectory, "-l", Path.Combine(Directory, "postgres.log"), "-o", serverOptions, "-w", "-t", "60", "start"],
-            cancellationToken, setsid: true);
+        var log = Path.Combine(Directory, "postgres.log");
+        try
+        {
+            await PgToolAsync("pg_ctl", ["-D", dataDirectory, "-l", log, "-o", serverOptions, "-w", "-t", "60", "start"], cancellationToken, setsid: true);
+        }
+        catch (InvalidOperationException e) when (File.Exists(log))
+        {
+            throw new InvalidOperationException($"{e.Message}{Environment.NewLine}{log}:{Environment.NewLine}{string.Join(Environment.NewLine, File.ReadLines(log).TakeLast(15))}");
+        }
     }
 
     public async ValueTask DisposeAsync() => await StopServerAsync(CancellationToken.None);

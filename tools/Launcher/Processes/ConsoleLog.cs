@@ -9,17 +9,21 @@ public static class ConsoleLog
 
     public static int Width { get; set; } = 10;
 
-    /// <summary>Quiet mode (tests) keeps process output out of the console; it still reaches the line buffers.</summary>
-    public static bool Quiet { get; set; }
+    /// <summary>Keeps child processes' output off the console (tests, `./ftgo test`); it still reaches their RecentLines.</summary>
+    public static bool QuietProcesses { get; set; }
 
     public static int ColourFor(int index) => Palette[index % Palette.Length];
 
+    public static void ProcessLine(string prefix, int colour, string line)
+    {
+        if (!QuietProcesses)
+        {
+            Line(prefix, colour, line);
+        }
+    }
+
     public static void Line(string prefix, int colour, string line)
     {
-        if (Quiet)
-        {
-            return;
-        }
         lock (Gate)
         {
             var label = prefix.PadRight(Width);

@@ -69,7 +69,7 @@ public sealed class ManagedProcess : IAsyncDisposable
         while (recentLines.Count > RecentLineCount && recentLines.TryDequeue(out _))
         {
         }
-        ConsoleLog.Line(Name, colour, line);
+        ConsoleLog.ProcessLine(Name, colour, line);
     }
 
     /// <summary>Waits for the process to end on its own (for short-lived tools like initdb).</summary>

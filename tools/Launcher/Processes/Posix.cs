@@ -12,6 +12,15 @@ public static partial class Posix
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
 
+    [LibraryImport("libc", EntryPoint = "signal")]
+    private static partial nint SetSignalDisposition(int signal, nint handler);
+
+    /// <summary>
+    /// A shell starts background jobs with SIGINT ignored, and .NET leaves an ignored signal ignored.
+    /// The launcher wants Ctrl+C/SIGINT however it was started, so it restores the default first.
+    /// </summary>
+    public static void RestoreDefaultInterruptHandling() => SetSignalDisposition(SigInt, 0 /* SIG_DFL */);
+
     [LibraryImport("libc", EntryPoint = "geteuid")]
     private static partial uint GetEffectiveUserId();
 
