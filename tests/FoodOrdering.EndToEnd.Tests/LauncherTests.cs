@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using FoodOrdering.Launcher;
+using FoodOrdering.Launcher.Commands;
 using FoodOrdering.Launcher.Processes;
 using FoodOrdering.Testing;
 
@@ -15,7 +16,7 @@ namespace FoodOrdering.EndToEnd.Tests;
 public sealed class LauncherTests
 {
     [Fact]
-    public async Task The_launcher_starts_every_service_as_a_process_that_answers_over_http()
+    public async Task The_launcher_starts_every_service_as_a_process_that_answers_over_http_and_the_demo_runs()
     {
         var server = await TestInfrastructure.PostgresServerAsync();
         var prefix = $"t_e2e_{Guid.NewGuid().ToString("N")[..8]}_";
@@ -39,6 +40,9 @@ public sealed class LauncherTests
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             var consumer = await http.GetFromJsonAsync<JsonNode>(created.Headers.Location);
             Assert.Equal("25.00", consumer!["orderLimit"]!.GetValue<string>());
+
+            // `./ftgo demo` runs these very steps; each throws if a response is not the one it expects.
+            await DemoCommand.RunStepsAsync(system, timeout.Token);
         }
 
         Assert.All(pids, pid => Assert.False(Posix.IsAlive(pid), $"service process {pid} still runs"));

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -8,7 +9,9 @@ namespace FoodOrdering.Launcher.Commands;
 
 /// <summary>
 /// `./ftgo demo`: `up`, then a scripted walkthrough whose every request is printed as the curl
-/// command a reader could type, followed by the response. Later issues add the order lifecycle.
+/// command a reader could type, followed by the response. Each step states the status it expects and
+/// stops the demo if it gets another, so the end-to-end test that runs it proves the walkthrough.
+/// Later issues add the order lifecycle.
 /// </summary>
 public static class DemoCommand
 {
@@ -19,23 +22,25 @@ public static class DemoCommand
 
         Title("1. Sign up a consumer with an order limit (REST v1)");
         var created = await SendAsync(http, HttpMethod.Post, $"{consumer}/v1/consumers",
-            """{"name":{"firstName":"Ada","lastName":"Lovelace"},"orderLimit":"500.00"}""", cancellationToken);
+            """{"name":{"firstName":"Ada","lastName":"Lovelace"},"orderLimit":"500.00"}""", HttpStatusCode.Created, cancellationToken);
         var consumerId = created["consumerId"]!.GetValue<long>();
 
         Title("2. Read it back");
-        await SendAsync(http, HttpMethod.Get, $"{consumer}/v1/consumers/{consumerId}", null, cancellationToken);
+        await SendAsync(http, HttpMethod.Get, $"{consumer}/v1/consumers/{consumerId}", null, HttpStatusCode.OK, cancellationToken);
 
         Title("3. Bad input gets a problem-details answer that names the field");
-        await SendAsync(http, HttpMethod.Post, $"{consumer}/v1/consumers", """{"name":{"firstName":""},"orderLimit":"12.345"}""", cancellationToken);
+        await SendAsync(http, HttpMethod.Post, $"{consumer}/v1/consumers", """{"name":{"firstName":""},"orderLimit":"12.345"}""",
+            HttpStatusCode.BadRequest, cancellationToken);
 
         Title("4. An unknown consumer is 404 with problem details");
-        await SendAsync(http, HttpMethod.Get, $"{consumer}/v1/consumers/999999", null, cancellationToken);
+        await SendAsync(http, HttpMethod.Get, $"{consumer}/v1/consumers/999999", null, HttpStatusCode.NotFound, cancellationToken);
         ConsoleLog.Info("Demo finished.");
     }
 
     private static void Title(string title) => ConsoleLog.Line("demo", 92, $"== {title}");
 
-    private static async Task<JsonNode> SendAsync(HttpClient http, HttpMethod method, string url, string? body, CancellationToken cancellationToken)
+    private static async Task<JsonNode> SendAsync(HttpClient http, HttpMethod method, string url, string? body, HttpStatusCode expected,
+        CancellationToken cancellationToken)
     {
         var curl = body is null
             ? $"curl -i {url}"
@@ -55,6 +60,10 @@ public static class DemoCommand
         foreach (var line in json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }).Split('\n'))
         {
             ConsoleLog.Line("demo", 92, line);
+        }
+        if (response.StatusCode != expected)
+        {
+            throw new InvalidOperationException($"The demo expected {(int)expected} {expected} from {method} {url}, got {(int)response.StatusCode}.");
         }
         return json;
     }

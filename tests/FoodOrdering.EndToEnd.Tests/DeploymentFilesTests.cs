@@ -1,0 +1,38 @@
+using FoodOrdering.Launcher;
+
+namespace FoodOrdering.EndToEnd.Tests;
+
+/// <summary>
+/// No Docker engine runs where we test, so docker-compose.yml is kept honest statically: every service
+/// the launcher starts is in it, built from its project, with the same port and connection strings.
+/// (`docker-compose -f docker-compose.yml config -q` validates the syntax where docker-compose exists.)
+/// </summary>
+public sealed class DeploymentFilesTests
+{
+    private static readonly string Compose = File.ReadAllText(Path.Combine(SystemCatalog.RepositoryRoot(), "docker-compose.yml"));
+
+    public static TheoryData<string> ServiceNames() => [.. SystemCatalog.Services.Select(s => s.Name)];
+
+    [Theory]
+    [MemberData(nameof(ServiceNames))]
+    public void Docker_compose_runs_every_service_like_the_launcher_does(string name)
+    {
+        var service = SystemCatalog.Services.Single(s => s.Name == name);
+
+        Assert.Contains($"\n  {service.Name}:\n", Compose);
+        Assert.Contains($"PROJECT: {service.ProjectDirectory}/{service.AssemblyName}.csproj", Compose);
+        Assert.Contains($"ASSEMBLY: {service.AssemblyName}\n", Compose);
+        Assert.Contains($"Urls: http://0.0.0.0:{service.RestPort}\n", Compose);
+        Assert.Contains($"ConnectionStrings__{service.ConnectionName}: Host=postgres;Port=5432;Database={service.DatabaseName};", Compose);
+        Assert.Contains("ConnectionStrings__RabbitMq: amqp://guest:guest@rabbitmq:5672/", Compose);
+    }
+
+    [Fact]
+    public void Docker_compose_publishes_ports_on_loopback_only()
+    {
+        var published = Compose.Split('\n').Where(line => line.TrimStart().StartsWith("- \"", StringComparison.Ordinal) && line.Contains(':')).ToList();
+
+        Assert.NotEmpty(published);
+        Assert.All(published, line => Assert.Contains("\"127.0.0.1:", line));
+    }
+}
