@@ -5,12 +5,28 @@ namespace FoodOrdering.Launcher.Processes;
 
 public static class Network
 {
-    /// <summary>A TCP port on 127.0.0.1 that nobody listens on right now.</summary>
+    private static readonly HashSet<int> HandedOut = [];
+
+    /// <summary>
+    /// A TCP port on 127.0.0.1 that nobody listens on right now, and that this process has not handed
+    /// out before: the port is free again as soon as we look, so two calls could otherwise get the same
+    /// one for, say, PostgreSQL and RabbitMQ's distribution port.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            lock (HandedOut)
+            {
+                if (HandedOut.Add(port))
+                {
+                    return port;
+                }
+            }
+        }
     }
 
     /// <summary><paramref name="preferred"/> when it is free, otherwise any free port.</summary>
