@@ -3,9 +3,10 @@ using FoodOrdering.Launcher;
 namespace FoodOrdering.EndToEnd.Tests;
 
 /// <summary>
-/// No Docker engine runs where we test, so docker-compose.yml is kept honest statically: every service
+/// No Docker engine or Kubernetes runs where we test, so docker-compose.yml and k8s/ are kept honest statically: every service
 /// the launcher starts is in it, built from its project, with the same port and connection strings.
 /// (`docker-compose -f docker-compose.yml config -q` validates the syntax where docker-compose exists.)
+/// The Kubernetes manifests in k8s/ get the same treatment.
 /// </summary>
 public sealed class DeploymentFilesTests
 {
@@ -25,6 +26,23 @@ public sealed class DeploymentFilesTests
         Assert.Contains($"Urls: http://0.0.0.0:{service.RestPort}\n", Compose);
         Assert.Contains($"ConnectionStrings__{service.ConnectionName}: Host=postgres;Port=5432;Database={service.DatabaseName};", Compose);
         Assert.Contains("ConnectionStrings__RabbitMq: amqp://guest:guest@rabbitmq:5672/", Compose);
+    }
+
+    [Theory]
+    [MemberData(nameof(ServiceNames))]
+    public void Kubernetes_runs_every_service_with_probes_on_its_health_endpoints(string name)
+    {
+        var service = SystemCatalog.Services.Single(s => s.Name == name);
+        var path = Path.Combine(SystemCatalog.RepositoryRoot(), "k8s", $"{service.Name}.yaml");
+        Assert.True(File.Exists(path), $"k8s/{service.Name}.yaml is missing");
+        var manifest = File.ReadAllText(path);
+
+        Assert.Contains($"  - {service.Name}.yaml", File.ReadAllText(Path.Combine(SystemCatalog.RepositoryRoot(), "k8s", "kustomization.yaml")));
+        Assert.Contains($"containerPort: {service.RestPort}", manifest);
+        Assert.Contains("path: /health/live", manifest);
+        Assert.Contains("path: /health/ready", manifest);
+        Assert.Contains($"name: ConnectionStrings__{service.ConnectionName}", manifest);
+        Assert.Contains($"Database={service.DatabaseName};", manifest);
     }
 
     [Fact]
