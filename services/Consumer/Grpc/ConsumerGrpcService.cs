@@ -5,8 +5,8 @@ using FoodOrdering.Grpc.Contracts.Consumer.V1;
 using FoodOrdering.Grpc.Protocol;
 using FoodOrdering.Grpc.Server;
 using ConsumerAggregate = FoodOrdering.Consumer.Domain.Consumer;
-using ProtoPersonName = FoodOrdering.Grpc.Contracts.Consumer.V1.PersonName;
 using ProtoMoney = FoodOrdering.Grpc.Contracts.Common.V1.Money;
+using ProtoPersonName = FoodOrdering.Grpc.Contracts.Consumer.V1.PersonName;
 using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 
 namespace FoodOrdering.Consumer.Grpc;
