@@ -1,0 +1,83 @@
+using FoodOrdering.Grpc.Client;
+using FoodOrdering.Grpc.Contracts.Health.V1;
+using FoodOrdering.Grpc.Contracts.Interop.V1;
+using FoodOrdering.Grpc.Contracts.Reflection.V1;
+using FoodOrdering.Launcher.Processes;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+
+namespace FoodOrdering.Grpc.Tests;
+
+/// <summary>grpcio (Debian's python3-grpcio, gRPC's C core) as client of our server, and as server for our client.</summary>
+public sealed class PythonInteropTests(PythonInteropTests.Peers peers) : IClassFixture<PythonInteropTests.Peers>
+{
+    /// <summary>Runs the grpcio client once against our server, and starts the grpcio server once.</summary>
+    public sealed class Peers : IAsyncLifetime
+    {
+        private readonly string descriptorSet = Path.Combine(Path.GetTempPath(), $"ftgo-grpc-interop-{Guid.NewGuid():N}.pb");
+        private InteropPeer? server;
+
+        public IReadOnlyCollection<string> ClientOutput { get; private set; } = [];
+        public GrpcChannel ChannelToPeerServer { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            await File.WriteAllBytesAsync(descriptorSet, DescriptorSet(InteropReflection.Descriptor, HealthReflection.Descriptor, ReflectionReflection.Descriptor));
+            await using (var ours = await InProcessGrpcServer.StartAsync())
+            {
+                ClientOutput = await InteropPeer.RunToEndAsync(InteropPeer.Python, "client.py", descriptorSet, $"127.0.0.1:{ours.Port}");
+            }
+            var port = Network.FreePort();
+            server = InteropPeer.Start(InteropPeer.Python, "server.py", descriptorSet, port.ToString());
+            await server.WaitUntilListeningAsync();
+            ChannelToPeerServer = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        }
+
+        public async Task DisposeAsync()
+        {
+            if (server is not null)
+            {
+                await server.DisposeAsync();
+            }
+            File.Delete(descriptorSet);
+        }
+
+        /// <summary>The generated descriptors as a FileDescriptorSet, every file after the files it imports.</summary>
+        private static byte[] DescriptorSet(params FileDescriptor[] files)
+        {
+            var set = new FileDescriptorSet();
+            var added = new HashSet<string>();
+            void Add(FileDescriptor file)
+            {
+                foreach (var dependency in file.Dependencies)
+                {
+                    Add(dependency);
+                }
+                if (added.Add(file.Name))
+                {
+                    set.File.Add(FileDescriptorProto.Parser.ParseFrom(file.SerializedData));
+                }
+            }
+            foreach (var file in files)
+            {
+                Add(file);
+            }
+            return set.ToByteArray();
+        }
+    }
+
+    public static TheoryData<string> ClientScenarioNames =>
+    [
+        "unary", "unicode", "error_codes", "internal_error_hides_details", "unknown_method", "deadline_exceeded", "metadata",
+        "server_streaming", "server_streaming_early_cancel", "concurrent_150", "bidi_streaming", "health_check", "reflection_v1",
+    ];
+
+    [Theory]
+    [MemberData(nameof(ClientScenarioNames))]
+    public void Grpcio_client_against_our_server(string scenario) =>
+        Assert.True(peers.ClientOutput.Contains($"PASS {scenario}"), string.Join(Environment.NewLine, peers.ClientOutput));
+
+    [Theory]
+    [MemberData(nameof(ClientScenarios.Names), MemberType = typeof(ClientScenarios))]
+    public Task Our_client_against_a_grpcio_server(string scenario) => ClientScenarios.All[scenario](peers.ChannelToPeerServer);
+}
