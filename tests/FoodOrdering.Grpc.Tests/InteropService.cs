@@ -1,7 +1,7 @@
 using FoodOrdering.Grpc.Contracts.Interop.V1;
 using FoodOrdering.Grpc.Protocol;
 using FoodOrdering.Grpc.Server;
-using Google.Protobuf.Reflection;
+using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 
 namespace FoodOrdering.Grpc.Tests;
 

@@ -2,9 +2,8 @@ using FoodOrdering.Grpc.Client;
 using FoodOrdering.Grpc.Contracts.Health.V1;
 using FoodOrdering.Grpc.Contracts.Interop.V1;
 using FoodOrdering.Grpc.Contracts.Reflection.V1;
+using FoodOrdering.Grpc.Reflection;
 using FoodOrdering.Launcher.Processes;
-using Google.Protobuf;
-using Google.Protobuf.Reflection;
 
 namespace FoodOrdering.Grpc.Tests;
 
@@ -22,7 +21,7 @@ public sealed class PythonInteropTests(PythonInteropTests.Peers peers) : IClassF
 
         public async Task InitializeAsync()
         {
-            await File.WriteAllBytesAsync(descriptorSet, DescriptorSet(InteropReflection.Descriptor, HealthReflection.Descriptor, ReflectionReflection.Descriptor));
+            await File.WriteAllBytesAsync(descriptorSet, FileDescriptorSets.Of(InteropReflection.Descriptor, HealthReflection.Descriptor, ReflectionReflection.Descriptor));
             await using (var ours = await InProcessGrpcServer.StartAsync())
             {
                 ClientOutput = await InteropPeer.RunToEndAsync(InteropPeer.Python, "client.py", descriptorSet, $"127.0.0.1:{ours.Port}");
@@ -40,29 +39,6 @@ public sealed class PythonInteropTests(PythonInteropTests.Peers peers) : IClassF
                 await server.DisposeAsync();
             }
             File.Delete(descriptorSet);
-        }
-
-        /// <summary>The generated descriptors as a FileDescriptorSet, every file after the files it imports.</summary>
-        private static byte[] DescriptorSet(params FileDescriptor[] files)
-        {
-            var set = new FileDescriptorSet();
-            var added = new HashSet<string>();
-            void Add(FileDescriptor file)
-            {
-                foreach (var dependency in file.Dependencies)
-                {
-                    Add(dependency);
-                }
-                if (added.Add(file.Name))
-                {
-                    set.File.Add(FileDescriptorProto.Parser.ParseFrom(file.SerializedData));
-                }
-            }
-            foreach (var file in files)
-            {
-                Add(file);
-            }
-            return set.ToByteArray();
         }
     }
 
