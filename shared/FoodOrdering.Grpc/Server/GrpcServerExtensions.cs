@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -25,21 +26,17 @@ public static class GrpcServerExtensions
         builder.Services.AddSingleton<GrpcServer>();
         builder.Services.AddSingleton<IStartupFilter>(new GrpcPortStartupFilter(options.Port));
 
-        // Endpoints declared in Kestrel's configuration replace --urls, so the REST URLs are declared
-        // there too, one endpoint each, and "urls" is emptied to keep Kestrel from warning about it.
+        // One more URL next to the REST ones (--urls), and HTTP/2 as the only protocol of that one.
         var restUrls = (builder.Configuration[WebHostDefaults.ServerUrlsKey] ?? "http://localhost:5000")
             .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var kestrel = new Dictionary<string, string?>
+        builder.WebHost.UseUrls([.. restUrls, $"http://{options.Host}:{options.Port}"]);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(endpoint =>
         {
-            [WebHostDefaults.ServerUrlsKey] = "",
-            ["Kestrel:Endpoints:Grpc:Url"] = $"http://{options.Host}:{options.Port}",
-            ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
-        };
-        for (var i = 0; i < restUrls.Length; i++)
-        {
-            kestrel[$"Kestrel:Endpoints:Rest{i}:Url"] = restUrls[i];
-        }
-        builder.Configuration.AddInMemoryCollection(kestrel);
+            if (endpoint.IPEndPoint?.Port == options.Port)
+            {
+                endpoint.Protocols = HttpProtocols.Http2;
+            }
+        }));
         return builder;
     }
 
