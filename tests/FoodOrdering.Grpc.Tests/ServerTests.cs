@@ -286,6 +286,16 @@ public sealed class ServerTests(ServerTests.Fixture server) : IClassFixture<Serv
     }
 
     [Fact]
+    public async Task Health_watch_starts_with_the_current_status()
+    {
+        var watch = GrpcMethod<HealthCheckRequest, HealthCheckResponse>.From(Health.HealthService.Descriptor.FindMethodByName("Watch"));
+        await using var updates = Channel.ServerStreamingAsync(watch, new HealthCheckRequest(), CallOptions.WithTimeout(TimeSpan.FromSeconds(10))).GetAsyncEnumerator();
+
+        Assert.True(await updates.MoveNextAsync());
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, updates.Current.Status);
+    }
+
+    [Fact]
     public async Task Reflection_lists_the_services_and_serves_a_file_with_its_imports()
     {
         var path = $"/{Reflection.ServerReflectionService.Descriptor.FullName}/ServerReflectionInfo";

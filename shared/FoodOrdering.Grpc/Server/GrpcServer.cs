@@ -28,8 +28,6 @@ public sealed class GrpcServer
         AddService<ServerReflectionV1AlphaService>();
     }
 
-    public GrpcServerOptions Options => options;
-
     /// <summary>The services served, in the order they were added (what reflection lists).</summary>
     public IReadOnlyList<ServiceDescriptor> Services => services;
 

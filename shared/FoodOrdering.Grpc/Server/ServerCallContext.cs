@@ -23,8 +23,6 @@ public sealed class ServerCallContext(HttpContext httpContext, string method, Da
     /// <summary>Cancelled when the deadline passes or the client cancels the call.</summary>
     public CancellationToken CancellationToken { get; } = cancellationToken;
 
-    public string Peer => $"{HttpContext.Connection.RemoteIpAddress}:{HttpContext.Connection.RemotePort}";
-
     /// <summary>The underlying HTTP/2 request, for what gRPC does not model (like GetHttpContext() in Grpc.AspNetCore).</summary>
     public HttpContext HttpContext { get; } = httpContext;
 }
