@@ -33,7 +33,7 @@ Console.WriteLine($"gRPC benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Env
 Console.WriteLine();
 Console.WriteLine("| message | transport | bytes per request | p50 latency | p99 latency | sequential calls/s | 16 concurrent calls/s |");
 Console.WriteLine("|---|---|---|---|---|---|---|");
-const int Rounds = 3;
+const int Rounds = 5;
 var ratios = new List<string>();
 foreach (var (name, payloadBytes, calls) in new[] { ("small", 0, 3000), ("100 KB", 100 * 1024, 500) })
 {

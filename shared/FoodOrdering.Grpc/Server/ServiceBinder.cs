@@ -52,10 +52,15 @@ internal static class ServiceBinder
         return new ServerMethod($"/{service.FullName}/{method.Name}", method, handler);
     }
 
-    // One instance per call, resolved from the request's scope (as Grpc.AspNetCore does), so a
-    // service can take scoped dependencies such as a DbContext.
-    private static TService Create<TService>(ServerCall call) where TService : class =>
-        ActivatorUtilities.GetServiceOrCreateInstance<TService>(call.Services);
+    // One instance per call, its constructor's arguments from the request's scope (as Grpc.AspNetCore
+    // does), so a service can take scoped dependencies such as a DbContext.
+    private static TService Create<TService>(ServerCall call) where TService : class => Factory<TService>.Create(call.Services, null);
+
+    // Built once per service class: finding the constructor by reflection on every call costs more than the call.
+    private static class Factory<TService> where TService : class
+    {
+        public static readonly ObjectFactory<TService> Create = ActivatorUtilities.CreateFactory<TService>([]);
+    }
 
     private static Func<ServerCall, ServerCallContext, Task> BindUnary<TService, TRequest, TResponse>(MethodInfo implementation)
         where TService : class where TRequest : class, IMessage<TRequest>, new() where TResponse : class, IMessage<TResponse>
