@@ -21,22 +21,25 @@ public sealed class HealthService(GrpcServer server, IHostApplicationLifetime li
             ? Task.FromResult(new HealthCheckResponse { Status = CurrentStatus })
             : throw new RpcException(StatusCode.NotFound, $"Unknown service '{request.Service}'.");
 
-    /// <summary>Sends the status now and again when it changes (here: once more, at shutdown).</summary>
+    /// <summary>
+    /// Sends the status now, and again when it changes (here: NOT_SERVING at shutdown), until the
+    /// client stops watching. An unknown service is SERVICE_UNKNOWN, as the protocol asks for Watch.
+    /// </summary>
     public async Task Watch(HealthCheckRequest request, IServerStreamWriter<HealthCheckResponse> responses, ServerCallContext context)
     {
-        if (!IsKnown(request.Service))
-        {
-            await responses.WriteAsync(new HealthCheckResponse { Status = ServingStatus.ServiceUnknown });
-            await Task.Delay(Timeout.Infinite, context.CancellationToken);
-        }
-        await responses.WriteAsync(new HealthCheckResponse { Status = CurrentStatus });
+        var known = IsKnown(request.Service);
+        await responses.WriteAsync(new HealthCheckResponse { Status = known ? CurrentStatus : ServingStatus.ServiceUnknown });
+
         var stopping = new TaskCompletionSource();
         using (lifetime.ApplicationStopping.Register(() => stopping.TrySetResult()))
         using (context.CancellationToken.Register(() => stopping.TrySetCanceled()))
         {
             await stopping.Task;
         }
-        await responses.WriteAsync(new HealthCheckResponse { Status = ServingStatus.NotServing });
+        if (known)
+        {
+            await responses.WriteAsync(new HealthCheckResponse { Status = ServingStatus.NotServing });
+        }
     }
 
     private ServingStatus CurrentStatus =>
