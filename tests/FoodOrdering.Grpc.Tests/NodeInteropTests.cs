@@ -1,38 +1,13 @@
-using FoodOrdering.Grpc.Client;
-using FoodOrdering.Launcher.Processes;
-
 namespace FoodOrdering.Grpc.Tests;
 
 /// <summary>grpc-js (@grpc/grpc-js from npm) as client of our server, and as server for our client.</summary>
 public sealed class NodeInteropTests(NodeInteropTests.Peers peers) : IClassFixture<NodeInteropTests.Peers>
 {
-    /// <summary>Runs the grpc-js client once against our server, and starts the grpc-js server once.</summary>
-    public sealed class Peers : IAsyncLifetime
+    public sealed class Peers : InteropPeers
     {
-        private InteropPeer? server;
-
-        public IReadOnlyCollection<string> ClientOutput { get; private set; } = [];
-        public GrpcChannel ChannelToPeerServer { get; private set; } = null!;
-
-        public async Task InitializeAsync()
-        {
-            await using (var ours = await InProcessGrpcServer.StartAsync())
-            {
-                ClientOutput = await InteropPeer.RunToEndAsync("node", "client.js", $"127.0.0.1:{ours.Port}");
-            }
-            var port = Network.FreePort();
-            server = InteropPeer.Start("node", "server.js", port.ToString());
-            await server.WaitUntilListeningAsync();
-            ChannelToPeerServer = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
-        }
-
-        public async Task DisposeAsync()
-        {
-            if (server is not null)
-            {
-                await server.DisposeAsync();
-            }
-        }
+        protected override string Program => "node";
+        protected override string[] ClientArguments(int ourServerPort) => ["client.js", $"127.0.0.1:{ourServerPort}"];
+        protected override string[] ServerArguments(int port) => ["server.js", port.ToString()];
     }
 
     public static TheoryData<string> ClientScenarioNames =>

@@ -1,43 +1,31 @@
-using FoodOrdering.Grpc.Client;
 using FoodOrdering.Grpc.Contracts.Health.V1;
 using FoodOrdering.Grpc.Contracts.Interop.V1;
 using FoodOrdering.Grpc.Contracts.Reflection.V1;
 using FoodOrdering.Grpc.Reflection;
-using FoodOrdering.Launcher.Processes;
 
 namespace FoodOrdering.Grpc.Tests;
 
 /// <summary>grpcio (Debian's python3-grpcio, gRPC's C core) as client of our server, and as server for our client.</summary>
 public sealed class PythonInteropTests(PythonInteropTests.Peers peers) : IClassFixture<PythonInteropTests.Peers>
 {
-    /// <summary>Runs the grpcio client once against our server, and starts the grpcio server once.</summary>
-    public sealed class Peers : IAsyncLifetime
+    /// <summary>grpcio gets the message classes from a FileDescriptorSet of our generated descriptors.</summary>
+    public sealed class Peers : InteropPeers
     {
         private readonly string descriptorSet = Path.Combine(Path.GetTempPath(), $"ftgo-grpc-interop-{Guid.NewGuid():N}.pb");
-        private InteropPeer? server;
 
-        public IReadOnlyCollection<string> ClientOutput { get; private set; } = [];
-        public GrpcChannel ChannelToPeerServer { get; private set; } = null!;
+        protected override string Program => InteropPeer.Python;
+        protected override string[] ClientArguments(int ourServerPort) => ["client.py", descriptorSet, $"127.0.0.1:{ourServerPort}"];
+        protected override string[] ServerArguments(int port) => ["server.py", descriptorSet, port.ToString()];
 
-        public async Task InitializeAsync()
+        public override async Task InitializeAsync()
         {
             await File.WriteAllBytesAsync(descriptorSet, FileDescriptorSets.Of(InteropReflection.Descriptor, HealthReflection.Descriptor, ReflectionReflection.Descriptor));
-            await using (var ours = await InProcessGrpcServer.StartAsync())
-            {
-                ClientOutput = await InteropPeer.RunToEndAsync(InteropPeer.Python, "client.py", descriptorSet, $"127.0.0.1:{ours.Port}");
-            }
-            var port = Network.FreePort();
-            server = InteropPeer.Start(InteropPeer.Python, "server.py", descriptorSet, port.ToString());
-            await server.WaitUntilListeningAsync();
-            ChannelToPeerServer = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+            await base.InitializeAsync();
         }
 
-        public async Task DisposeAsync()
+        public override async Task DisposeAsync()
         {
-            if (server is not null)
-            {
-                await server.DisposeAsync();
-            }
+            await base.DisposeAsync();
             File.Delete(descriptorSet);
         }
     }
