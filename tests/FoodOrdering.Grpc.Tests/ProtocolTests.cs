@@ -113,6 +113,13 @@ public sealed class ProtocolTests
     public void Malformed_grpc_timeout_is_rejected(string header) =>
         Assert.False(GrpcTimeout.TryParse(header, out _));
 
+    [Fact]
+    public void The_longest_grpc_timeout_is_parsed_without_overflow()
+    {
+        Assert.True(GrpcTimeout.TryParse("99999999H", out var timeout));
+        Assert.Equal(TimeSpan.FromHours(99_999_999), timeout);
+    }
+
     [Theory]
     [InlineData(250, "250000u")]
     [InlineData(100_000_000, "100000S")]

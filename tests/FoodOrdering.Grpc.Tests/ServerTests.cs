@@ -119,6 +119,16 @@ public sealed class ServerTests(ServerTests.Fixture server) : IClassFixture<Serv
     }
 
     [Fact]
+    public async Task The_gRPC_port_speaks_HTTP_2_only()
+    {
+        using var http = new HttpClient();
+        using var http11 = new HttpRequestMessage(HttpMethod.Post, $"{Address}{InteropMethods.Echo.Path}") { Version = HttpVersion.Version11 };
+
+        using var response = await http.SendAsync(http11);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
     public async Task A_grpc_plus_proto_content_type_is_accepted()
     {
         var answer = await RawGrpc.PostAsync(Address, InteropMethods.Echo.Path, RawGrpc.Frame(new EchoRequest()), contentType: "application/grpc+proto");

@@ -39,8 +39,7 @@ public static class GrpcTimeout
         {
             if (name == unit)
             {
-                // 99,999,999 hours is longer than TimeSpan can hold: such a timeout means "no deadline".
-                timeout = value > TimeSpan.MaxValue.Ticks / ticksPerUnit ? TimeSpan.MaxValue : TimeSpan.FromTicks(value * ticksPerUnit);
+                timeout = TimeSpan.FromTicks(value * ticksPerUnit); // even 99,999,999 hours fits
                 return true;
             }
         }
