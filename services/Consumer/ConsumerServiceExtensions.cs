@@ -1,4 +1,5 @@
 using FoodOrdering.Consumer.Persistence;
+using FoodOrdering.Grpc.Server;
 using FoodOrdering.ServiceDefaults;
 
 namespace FoodOrdering.Consumer;
@@ -9,6 +10,8 @@ public static class ConsumerServiceExtensions
     public static WebApplicationBuilder AddConsumerService(this WebApplicationBuilder builder)
     {
         builder.AddServiceDatabase<ConsumerDbContext>("ConsumerDb");
+        // gRPC on its own HTTP/2-only port ("Grpc:Port", default 9081); REST stays on --urls.
+        builder.AddGrpcServer(defaultPort: 9081);
         return builder;
     }
 }

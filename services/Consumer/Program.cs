@@ -1,5 +1,7 @@
 using FoodOrdering.Consumer;
 using FoodOrdering.Consumer.Api;
+using FoodOrdering.Consumer.Grpc;
+using FoodOrdering.Grpc.Server;
 using FoodOrdering.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,6 +11,7 @@ builder.AddConsumerService();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapConsumersApiV1();
+app.MapGrpcService<ConsumerGrpcService>();
 
 await app.ApplyMigrationsAsync();
 app.Run();

@@ -24,6 +24,7 @@ public sealed class DeploymentFilesTests
         Assert.Contains($"PROJECT: {service.ProjectDirectory}/{service.AssemblyName}.csproj", Compose);
         Assert.Contains($"ASSEMBLY: {service.AssemblyName}\n", Compose);
         Assert.Contains($"Urls: http://0.0.0.0:{service.RestPort}\n", Compose);
+        Assert.Contains($"Grpc__Port: \"{service.GrpcPort}\"\n", Compose);
         Assert.Contains($"ConnectionStrings__{service.ConnectionName}: Host=postgres;Port=5432;Database={service.DatabaseName};", Compose);
         Assert.Contains("ConnectionStrings__RabbitMq: amqp://guest:guest@rabbitmq:5672/", Compose);
     }
@@ -39,6 +40,7 @@ public sealed class DeploymentFilesTests
 
         Assert.Contains($"  - {service.Name}.yaml", File.ReadAllText(Path.Combine(SystemCatalog.RepositoryRoot(), "k8s", "kustomization.yaml")));
         Assert.Contains($"containerPort: {service.RestPort}", manifest);
+        Assert.Contains($"containerPort: {service.GrpcPort}", manifest);
         Assert.Contains("path: /health/live", manifest);
         Assert.Contains("path: /health/ready", manifest);
         Assert.Contains($"name: ConnectionStrings__{service.ConnectionName}", manifest);

@@ -18,39 +18,25 @@ public sealed class LauncherTests
     [Fact]
     public async Task The_launcher_starts_every_service_as_a_process_that_answers_over_http_and_the_demo_runs()
     {
-        var server = await TestInfrastructure.PostgresServerAsync();
-        var prefix = $"t_e2e_{Guid.NewGuid().ToString("N")[..8]}_";
-        var options = new LaunchOptions
-        {
-            FreePorts = true,
-            DataDirectory = Directory.CreateTempSubdirectory("ftgo-e2e-").FullName,
-            ExternalPostgres = server,
-            ExternalRabbitMq = await TestInfrastructure.RabbitMqUriAsync(),
-            DatabasePrefix = prefix,
-        };
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         int[] pids;
-        await using (var system = await FtgoSystem.StartAsync(options, timeout.Token))
+        await using (var test = await TestSystem.StartAsync())
         {
+            var system = test.System;
             pids = [.. system.Services.Select(s => s.Process.Pid)];
             Assert.Equal(SystemCatalog.Services.Select(s => s.Name), system.Services.Select(s => s.Definition.Name));
 
-            using var http = new HttpClient { BaseAddress = new Uri(system.Services.Single(s => s.Definition.Name == "consumer").BaseUrl) };
+            using var http = new HttpClient { BaseAddress = new Uri(test.Service("consumer").BaseUrl) };
             var created = await http.PostAsJsonAsync("/v1/consumers", new { name = new { firstName = "Ada", lastName = "Lovelace" }, orderLimit = "25.00" });
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             var consumer = await http.GetFromJsonAsync<JsonNode>(created.Headers.Location);
             Assert.Equal("25.00", consumer!["orderLimit"]!.GetValue<string>());
 
             // `./ftgo demo` runs these very steps; each throws if a response is not the one it expects.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
             await DemoCommand.RunStepsAsync(system, timeout.Token);
         }
 
         Assert.All(pids, pid => Assert.False(Posix.IsAlive(pid), $"service process {pid} still runs"));
-        foreach (var service in SystemCatalog.Services)
-        {
-            await TestDatabase.DropAsync(server, prefix + service.DatabaseName);
-        }
-        Directory.Delete(options.DataDirectory, recursive: true);
     }
 
     [Fact]

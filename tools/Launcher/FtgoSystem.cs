@@ -29,7 +29,7 @@ public sealed record LaunchOptions
 }
 
 /// <summary>A service process that answered its readiness check.</summary>
-public sealed record RunningService(ServiceDefinition Definition, string BaseUrl, ManagedProcess Process);
+public sealed record RunningService(ServiceDefinition Definition, string BaseUrl, string GrpcUrl, ManagedProcess Process);
 
 /// <summary>
 /// The whole system as processes: a private PostgreSQL cluster and RabbitMQ node (unless external ones
@@ -122,7 +122,8 @@ public sealed class FtgoSystem : IAsyncDisposable
 
         var port = Port(service.RestPort);
         var baseUrl = $"http://127.0.0.1:{port}";
-        var process = ManagedProcess.Start(service.Name, ConsoleLog.ColourFor(index), "dotnet", [assembly, "--urls", baseUrl],
+        var grpcPort = Port(service.GrpcPort);
+        var process = ManagedProcess.Start(service.Name, ConsoleLog.ColourFor(index), "dotnet", [assembly, "--urls", baseUrl, "--Grpc:Port", grpcPort.ToString()],
             workingDirectory: Path.GetDirectoryName(assembly), environment: new Dictionary<string, string?>
             {
                 [$"ConnectionStrings__{service.ConnectionName}"] = ConnectionString(service),
@@ -130,7 +131,7 @@ public sealed class FtgoSystem : IAsyncDisposable
                 ["DOTNET_ENVIRONMENT"] = null,
                 ["ASPNETCORE_ENVIRONMENT"] = null,
             });
-        var running = new RunningService(service, baseUrl, process);
+        var running = new RunningService(service, baseUrl, $"http://127.0.0.1:{grpcPort}", process);
         lock (services)
         {
             services.Add(running);

@@ -6,7 +6,8 @@ namespace FoodOrdering.Launcher;
 /// <param name="AssemblyName">The built dll is bin/{Configuration}/net10.0/{AssemblyName}.dll.</param>
 /// <param name="RestPort">Default HTTP port (ARCHITECTURE.md "Ports").</param>
 /// <param name="ConnectionName">Its ConnectionStrings entry for its own database.</param>
-public sealed record ServiceDefinition(string Name, string ProjectDirectory, string AssemblyName, int RestPort, string ConnectionName)
+/// <param name="GrpcPort">Default HTTP/2-only gRPC port (passed as Grpc:Port).</param>
+public sealed record ServiceDefinition(string Name, string ProjectDirectory, string AssemblyName, int RestPort, string ConnectionName, int GrpcPort)
 {
     public string DatabaseName => $"ftgo_{Name}";
 
@@ -19,7 +20,7 @@ public static class SystemCatalog
 {
     public static readonly IReadOnlyList<ServiceDefinition> Services =
     [
-        new("consumer", "services/Consumer", "FoodOrdering.Consumer", 8081, "ConsumerDb"),
+        new("consumer", "services/Consumer", "FoodOrdering.Consumer", 8081, "ConsumerDb", 9081),
     ];
 
     /// <summary>Private infrastructure ports, chosen not to collide with system-wide PostgreSQL/RabbitMQ.</summary>

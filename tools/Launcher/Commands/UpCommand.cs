@@ -33,7 +33,7 @@ public static class UpCommand
         }
         foreach (var service in system.Services)
         {
-            ConsoleLog.Info($"{service.Definition.Name,-12} {service.BaseUrl}  Swagger UI {service.BaseUrl}/swagger");
+            ConsoleLog.Info($"{service.Definition.Name,-12} {service.BaseUrl}  Swagger UI {service.BaseUrl}/swagger  gRPC {service.GrpcUrl} (h2c)");
         }
     }
 

@@ -9,21 +9,28 @@ public static class Wait
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         var delay = TimeSpan.FromMilliseconds(50);
-        while (true)
+        try
         {
-            try
+            while (true)
             {
-                if (await condition(deadline.Token))
+                try
                 {
-                    return;
+                    if (await condition(deadline.Token))
+                    {
+                        return;
+                    }
+                }
+                catch (OperationCanceledException) when (!deadline.IsCancellationRequested)
+                {
+                    // The condition's own time limit (a slow HTTP call, say), not ours: not yet.
                 }
                 await Task.Delay(delay, deadline.Token);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 250));
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0}s waiting for {what}.{(explain is null ? "" : Environment.NewLine + explain())}");
-            }
-            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 250));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0}s waiting for {what}.{(explain is null ? "" : Environment.NewLine + explain())}");
         }
     }
 }

@@ -1,0 +1,53 @@
+using FoodOrdering.Launcher;
+
+namespace FoodOrdering.Testing;
+
+/// <summary>
+/// Services as real, separate processes (started by the launcher's own FtgoSystem) on the shared test
+/// PostgreSQL and RabbitMQ, on free ports, with databases no other test uses. Disposing stops the
+/// processes and drops their databases.
+/// </summary>
+public sealed class TestSystem : IAsyncDisposable
+{
+    private readonly LaunchOptions options;
+    private readonly string postgresServer;
+
+    private TestSystem(LaunchOptions options, string postgresServer, FtgoSystem system)
+    {
+        this.options = options;
+        this.postgresServer = postgresServer;
+        System = system;
+    }
+
+    public FtgoSystem System { get; }
+
+    public RunningService Service(string name) => System.Services.Single(s => s.Definition.Name == name);
+
+    /// <summary>Starts the services named (all of <see cref="SystemCatalog"/> when null) and waits until each is ready.</summary>
+    public static async Task<TestSystem> StartAsync(IReadOnlyCollection<string>? serviceNames = null, CancellationToken cancellationToken = default)
+    {
+        var postgresServer = await TestInfrastructure.PostgresServerAsync();
+        var options = new LaunchOptions
+        {
+            FreePorts = true,
+            DataDirectory = Directory.CreateTempSubdirectory("ftgo-test-system-").FullName,
+            ExternalPostgres = postgresServer,
+            ExternalRabbitMq = await TestInfrastructure.RabbitMqUriAsync(),
+            DatabasePrefix = $"t_sys_{Guid.NewGuid().ToString("N")[..8]}_",
+            Services = [.. SystemCatalog.Services.Where(s => serviceNames is null || serviceNames.Contains(s.Name))],
+        };
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(2));
+        return new TestSystem(options, postgresServer, await FtgoSystem.StartAsync(options, timeout.Token));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await System.DisposeAsync();
+        foreach (var service in options.Services)
+        {
+            await TestDatabase.DropAsync(postgresServer, options.DatabasePrefix + service.DatabaseName);
+        }
+        Directory.Delete(options.DataDirectory, recursive: true);
+    }
+}
