@@ -1,9 +1,16 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FoodOrdering.Grpc.Client;
+using FoodOrdering.Grpc.Contracts.Consumer.V1;
+using FoodOrdering.Grpc.Protocol;
 using FoodOrdering.Launcher.Processes;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using ProtoMoney = FoodOrdering.Grpc.Contracts.Common.V1.Money;
 
 namespace FoodOrdering.Launcher.Commands;
 
@@ -34,10 +41,50 @@ public static class DemoCommand
 
         Title("4. An unknown consumer is 404 with problem details");
         await SendAsync(http, HttpMethod.Get, $"{consumer}/v1/consumers/999999", null, HttpStatusCode.NotFound, cancellationToken);
+
+        Title("5. The same consumer over gRPC, as the Order service will ask (ftgo.consumer.v1.ConsumerService)");
+        var grpcUrl = system.Services.Single(s => s.Definition.Name == "consumer").GrpcUrl;
+        var grpc = GrpcChannel.ForAddress(grpcUrl);
+        await CallAsync(grpc, grpcUrl, GetConsumer, new GetConsumerRequest { ConsumerId = consumerId }, StatusCode.OK, cancellationToken);
+
+        Title("6. An order over the consumer's limit: a domain outcome as a gRPC status code");
+        await CallAsync(grpc, grpcUrl, ValidateOrderForConsumer,
+            new ValidateOrderForConsumerRequest { ConsumerId = consumerId, OrderTotal = new ProtoMoney { Amount = "500.01" } },
+            StatusCode.FailedPrecondition, cancellationToken);
         ConsoleLog.Info("Demo finished.");
     }
 
+    private static readonly ServiceDescriptor ConsumerService = ConsumerReflection.Descriptor.FindTypeByName<ServiceDescriptor>("ConsumerService");
+    private static readonly GrpcMethod<GetConsumerRequest, GetConsumerResponse> GetConsumer =
+        GrpcMethod<GetConsumerRequest, GetConsumerResponse>.From(ConsumerService.FindMethodByName("GetConsumer"));
+    private static readonly GrpcMethod<ValidateOrderForConsumerRequest, ValidateOrderForConsumerResponse> ValidateOrderForConsumer =
+        GrpcMethod<ValidateOrderForConsumerRequest, ValidateOrderForConsumerResponse>.From(ConsumerService.FindMethodByName("ValidateOrderForConsumer"));
+
     private static void Title(string title) => ConsoleLog.Line("demo", 92, $"== {title}");
+
+    /// <summary>A unary gRPC call, printed as the grpcurl command that does the same.</summary>
+    private static async Task CallAsync<TRequest, TResponse>(GrpcChannel channel, string url, GrpcMethod<TRequest, TResponse> method, TRequest request,
+        StatusCode expected, CancellationToken cancellationToken)
+        where TRequest : class, IMessage<TRequest> where TResponse : class, IMessage<TResponse>
+    {
+        ConsoleLog.Line("demo", 92, $"$ grpcurl -plaintext -d '{JsonFormatter.Default.Format(request)}' {new Uri(url).Authority} {method.Path.TrimStart('/')}");
+        StatusCode status;
+        try
+        {
+            var response = await channel.UnaryAsync(method, request, CallOptions.WithTimeout(TimeSpan.FromSeconds(5), cancellationToken));
+            status = StatusCode.OK;
+            ConsoleLog.Line("demo", 92, new JsonFormatter(JsonFormatter.Settings.Default.WithFormatDefaultValues(true)).Format(response));
+        }
+        catch (RpcException e)
+        {
+            status = e.StatusCode;
+            ConsoleLog.Line("demo", 92, $"ERROR: Code: {e.StatusCode}, Message: {e.Status.Detail}");
+        }
+        if (status != expected)
+        {
+            throw new InvalidOperationException($"The demo expected gRPC status {expected} from {method.Path}, got {status}.");
+        }
+    }
 
     private static async Task<JsonNode> SendAsync(HttpClient http, HttpMethod method, string url, string? body, HttpStatusCode expected,
         CancellationToken cancellationToken)
@@ -57,7 +104,7 @@ public static class DemoCommand
         var location = response.Headers.Location is { } l ? $"  Location: {l}" : "";
         ConsoleLog.Line("demo", 92, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}{location}");
         var json = string.IsNullOrEmpty(text) ? new JsonObject() : JsonNode.Parse(text)!;
-        foreach (var line in json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }).Split('\n'))
+        foreach (var line in json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }).Split('\n'))
         {
             ConsoleLog.Line("demo", 92, line);
         }
