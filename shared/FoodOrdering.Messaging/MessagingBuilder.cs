@@ -1,0 +1,80 @@
+using FoodOrdering.Contracts;
+using FoodOrdering.Messaging.Inbox;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FoodOrdering.Messaging;
+
+/// <summary>
+/// What a service consumes, declared in its Extensions class:
+/// <c>messaging.Subscribe&lt;ConsumerCreated, OpenAccountHandler&gt;("accounting")</c> or
+/// <c>messaging.Handle&lt;ValidateOrderByConsumer, ValidateOrderHandler&gt;(Channels.ConsumerServiceCommands)</c>.
+/// Every handler runs inside an <see cref="IdempotentConsumer{TMessage, THandler}"/>.
+/// </summary>
+public sealed class MessagingBuilder(IServiceCollection services, MessagingOptions options)
+{
+    private readonly List<Subscription> subscriptions = [];
+
+    /// <summary>Attempts after the first one before a failing message goes to the error queue.</summary>
+    public int RetryLimit { get; set; } = 3;
+
+    public TimeSpan RetryInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Consumes <typeparamref name="TMessage"/> from a queue of this service: its command channel or a saga's reply channel.</summary>
+    public MessagingBuilder Handle<TMessage, THandler>(string queue)
+        where TMessage : class
+        where THandler : class, IMessageHandler<TMessage> =>
+        Add<TMessage, THandler>(queue, eventChannel: null);
+
+    /// <summary>Subscribes to an event channel: a queue of the subscribing service, bound to the channel.</summary>
+    public MessagingBuilder Subscribe<TEvent, THandler>(string subscriberService)
+        where TEvent : class
+        where THandler : class, IMessageHandler<TEvent>
+    {
+        var channel = MessageContracts.For(typeof(TEvent)).Channel!;
+        return Add<TEvent, THandler>(Channels.SubscriberQueue(subscriberService, channel), channel);
+    }
+
+    private MessagingBuilder Add<TMessage, THandler>(string queue, string? eventChannel)
+        where TMessage : class
+        where THandler : class, IMessageHandler<TMessage>
+    {
+        services.AddScoped<THandler>();
+        subscriptions.Add(new Subscription(queue, eventChannel, typeof(IdempotentConsumer<TMessage, THandler>)));
+        return this;
+    }
+
+    internal void AddConsumers(IBusRegistrationConfigurator bus)
+    {
+        foreach (var subscription in subscriptions)
+        {
+            bus.AddConsumer(subscription.ConsumerType);
+        }
+    }
+
+    /// <summary>One receive endpoint (queue) per distinct queue name, consuming in order, with bounded retries.</summary>
+    internal void ConfigureReceiveEndpoints(IRabbitMqBusFactoryConfigurator bus, IBusRegistrationContext context)
+    {
+        foreach (var queue in subscriptions.GroupBy(s => s.Queue))
+        {
+            bus.ReceiveEndpoint(options.ChannelPrefix + queue.Key, endpoint =>
+            {
+                // Our channels are explicit: no exchange per .NET message type bound to every queue.
+                endpoint.ConfigureConsumeTopology = false;
+                foreach (var channel in queue.Select(s => s.EventChannel).OfType<string>().Distinct())
+                {
+                    endpoint.Bind(options.ChannelPrefix + channel);
+                }
+                // One message at a time keeps each key's messages in order (chapter 3, "preserving message ordering").
+                endpoint.ConcurrentMessageLimit = 1;
+                endpoint.UseMessageRetry(retry => retry.Interval(RetryLimit, RetryInterval));
+                foreach (var subscription in queue)
+                {
+                    endpoint.ConfigureConsumer(context, subscription.ConsumerType);
+                }
+            });
+        }
+    }
+
+    private sealed record Subscription(string Queue, string? EventChannel, Type ConsumerType);
+}

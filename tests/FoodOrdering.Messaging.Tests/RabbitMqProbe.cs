@@ -1,0 +1,58 @@
+using System.Text;
+using FoodOrdering.Launcher.Processes;
+using RabbitMQ.Client;
+
+namespace FoodOrdering.Messaging.Tests;
+
+/// <summary>Raw AMQP access for what the proofs must see behind MassTransit's back: error queues and malformed messages.</summary>
+public sealed class RabbitMqProbe : IAsyncDisposable
+{
+    private readonly IConnection connection;
+    private readonly IChannel channel;
+
+    private RabbitMqProbe(IConnection connection, IChannel channel)
+    {
+        this.connection = connection;
+        this.channel = channel;
+    }
+
+    public static async Task<RabbitMqProbe> ConnectAsync(string amqpUri)
+    {
+        var connection = await new ConnectionFactory { Uri = new Uri(amqpUri) }.CreateConnectionAsync();
+        return new RabbitMqProbe(connection, await connection.CreateChannelAsync());
+    }
+
+    public async Task PublishRawAsync(string exchange, string contentType, string body) =>
+        await channel.BasicPublishAsync(exchange, routingKey: "", mandatory: false,
+            new BasicProperties { ContentType = contentType, MessageId = Guid.NewGuid().ToString() }, Encoding.UTF8.GetBytes(body));
+
+    /// <summary>Takes messages off <paramref name="queue"/> until one matches; returns its body and headers.</summary>
+    public async Task<(string Body, IDictionary<string, string> Headers)> WaitForMessageAsync(string queue, Func<string, IDictionary<string, string>, bool> matches)
+    {
+        (string, IDictionary<string, string>)? found = null;
+        await Wait.UntilAsync(async ct =>
+            {
+                while (await channel.BasicGetAsync(queue, autoAck: true, ct) is { } message)
+                {
+                    var body = Encoding.UTF8.GetString(message.Body.Span);
+                    var headers = (message.BasicProperties.Headers ?? new Dictionary<string, object?>())
+                        .ToDictionary(h => h.Key, h => h.Value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : h.Value?.ToString() ?? "");
+                    if (matches(body, headers))
+                    {
+                        found = (body, headers);
+                        return true;
+                    }
+                }
+                return false;
+            },
+            TimeSpan.FromSeconds(30), $"a matching message in {queue}", CancellationToken.None);
+        return found!.Value;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await channel.CloseAsync();
+        await connection.CloseAsync();
+        connection.Dispose();
+    }
+}
