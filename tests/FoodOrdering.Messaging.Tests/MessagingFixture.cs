@@ -3,6 +3,7 @@ using FoodOrdering.Launcher.Processes;
 using FoodOrdering.Messaging.Outbox;
 using FoodOrdering.ServiceDefaults.Migrations;
 using FoodOrdering.Testing;
+using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -63,6 +64,9 @@ public abstract class MessagingFixture(RelayKind relay) : IAsyncLifetime
         });
         var host = builder.Build();
         await host.StartAsync();
+        // Messages published before the subscriber's queue is bound would be dropped: wait for the bus to be ready.
+        var health = await host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        Assert.Equal(BusHealthStatus.Healthy, health);
         return host;
     }
 

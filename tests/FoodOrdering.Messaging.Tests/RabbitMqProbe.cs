@@ -27,9 +27,9 @@ public sealed class RabbitMqProbe : IAsyncDisposable
             new BasicProperties { ContentType = contentType, MessageId = Guid.NewGuid().ToString() }, Encoding.UTF8.GetBytes(body));
 
     /// <summary>Takes messages off <paramref name="queue"/> until one matches; returns its body and headers.</summary>
-    public async Task<(string Body, IDictionary<string, string> Headers)> WaitForMessageAsync(string queue, Func<string, IDictionary<string, string>, bool> matches)
+    public async Task<(string Body, IReadOnlyDictionary<string, string> Headers)> WaitForMessageAsync(string queue, Func<string, IReadOnlyDictionary<string, string>, bool> matches)
     {
-        (string, IDictionary<string, string>)? found = null;
+        (string, IReadOnlyDictionary<string, string>)? found = null;
         await Wait.UntilAsync(async ct =>
             {
                 while (await channel.BasicGetAsync(queue, autoAck: true, ct) is { } message)

@@ -72,3 +72,5 @@ public abstract class RelayProofs(MessagingFixture fixture)
 }
 
 public sealed class PollingRelayProofs(PollingRelayFixture fixture) : RelayProofs(fixture), IClassFixture<PollingRelayFixture>;
+
+public sealed class LogTailingRelayProofs(LogTailingRelayFixture fixture) : RelayProofs(fixture), IClassFixture<LogTailingRelayFixture>;
