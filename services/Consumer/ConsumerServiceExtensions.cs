@@ -1,4 +1,5 @@
 using FoodOrdering.Consumer.Persistence;
+using FoodOrdering.Messaging;
 using FoodOrdering.ServiceDefaults;
 
 namespace FoodOrdering.Consumer;
@@ -9,6 +10,8 @@ public static class ConsumerServiceExtensions
     public static WebApplicationBuilder AddConsumerService(this WebApplicationBuilder builder)
     {
         builder.AddServiceDatabase<ConsumerDbContext>("ConsumerDb");
+        // Events leave through the outbox; the message relay (Messaging:Relay) publishes them to RabbitMQ.
+        builder.AddMessaging<ConsumerDbContext>("consumer", "ConsumerDb");
         return builder;
     }
 }

@@ -1,3 +1,4 @@
+using FoodOrdering.Testing;
 using Microsoft.EntityFrameworkCore;
 
 namespace FoodOrdering.Messaging.Tests;

@@ -2,7 +2,7 @@ using System.Text;
 using FoodOrdering.Launcher.Processes;
 using RabbitMQ.Client;
 
-namespace FoodOrdering.Messaging.Tests;
+namespace FoodOrdering.Testing;
 
 /// <summary>Raw AMQP access for what the proofs must see behind MassTransit's back: error queues and malformed messages.</summary>
 public sealed class RabbitMqProbe : IAsyncDisposable
@@ -22,11 +22,23 @@ public sealed class RabbitMqProbe : IAsyncDisposable
         return new RabbitMqProbe(connection, await connection.CreateChannelAsync());
     }
 
+    /// <summary>A new exclusive queue bound to the fanout <paramref name="exchange"/> (declared as MassTransit declares it), to watch a channel.</summary>
+    public async Task<string> WatchExchangeAsync(string exchange)
+    {
+        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+        var queue = await channel.QueueDeclareAsync(queue: "", durable: false, exclusive: true, autoDelete: true);
+        await channel.QueueBindAsync(queue.QueueName, exchange, routingKey: "");
+        return queue.QueueName;
+    }
+
     public async Task PublishRawAsync(string exchange, string contentType, string body) =>
         await channel.BasicPublishAsync(exchange, routingKey: "", mandatory: false,
             new BasicProperties { ContentType = contentType, MessageId = Guid.NewGuid().ToString() }, Encoding.UTF8.GetBytes(body));
 
-    /// <summary>Takes messages off <paramref name="queue"/> until one matches; returns its body and headers.</summary>
+    /// <summary>
+    /// Takes messages off <paramref name="queue"/> until one matches; returns its body and headers
+    /// (the AMQP properties MessageId and CorrelationId included, under those names).
+    /// </summary>
     public async Task<(string Body, IReadOnlyDictionary<string, string> Headers)> WaitForMessageAsync(string queue, Func<string, IReadOnlyDictionary<string, string>, bool> matches)
     {
         (string, IReadOnlyDictionary<string, string>)? found = null;
@@ -37,6 +49,8 @@ public sealed class RabbitMqProbe : IAsyncDisposable
                     var body = Encoding.UTF8.GetString(message.Body.Span);
                     var headers = (message.BasicProperties.Headers ?? new Dictionary<string, object?>())
                         .ToDictionary(h => h.Key, h => h.Value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : h.Value?.ToString() ?? "");
+                    headers["MessageId"] = message.BasicProperties.MessageId ?? "";
+                    headers["CorrelationId"] = message.BasicProperties.CorrelationId ?? "";
                     if (matches(body, headers))
                     {
                         found = (body, headers);
