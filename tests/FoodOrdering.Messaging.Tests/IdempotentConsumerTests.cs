@@ -1,3 +1,4 @@
+using FoodOrdering.RelayBenchmark;
 using FoodOrdering.Testing;
 using Microsoft.EntityFrameworkCore;
 

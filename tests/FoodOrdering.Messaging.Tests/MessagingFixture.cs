@@ -1,6 +1,7 @@
 using FoodOrdering.Contracts;
 using FoodOrdering.Launcher.Processes;
 using FoodOrdering.Messaging.Outbox;
+using FoodOrdering.RelayBenchmark;
 using FoodOrdering.ServiceDefaults.Migrations;
 using FoodOrdering.Testing;
 using MassTransit;
@@ -35,7 +36,7 @@ public abstract class MessagingFixture(RelayKind relay) : IAsyncLifetime
     {
         MessageContracts.AddFrom(typeof(ProofEvent).Assembly);
         Database = await TestDatabase.NewAsync(GetType().Name);
-        RabbitMqUri = await TestInfrastructure.RabbitMqUriAsync();
+        RabbitMqUri = await StartRabbitMqAsync();
         await new SqlMigrationRunner(Database.ConnectionString, typeof(ProofDbContext).Assembly, NullLogger.Instance).ApplyAsync();
         Options = new MessagingOptions
         {
@@ -47,6 +48,9 @@ public abstract class MessagingFixture(RelayKind relay) : IAsyncLifetime
         };
         service = await StartServiceAsync(Options);
     }
+
+    /// <summary>The shared test RabbitMQ, unless a fixture needs a broker of its own.</summary>
+    protected virtual Task<string> StartRabbitMqAsync() => TestInfrastructure.RabbitMqUriAsync();
 
     /// <summary>A process-like host: the relay (unless <see cref="RelayKind.None"/>) and the subscriber.</summary>
     public async Task<IHost> StartServiceAsync(MessagingOptions options, bool subscribe = true)
@@ -93,7 +97,7 @@ public abstract class MessagingFixture(RelayKind relay) : IAsyncLifetime
     public ProofDbContext NewDbContext() =>
         new(new DbContextOptionsBuilder<ProofDbContext>().UseNpgsql(Database.ConnectionString).Options);
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (service is not null)
         {
@@ -126,3 +130,6 @@ public abstract class MessagingFixture(RelayKind relay) : IAsyncLifetime
 public sealed class PollingRelayFixture() : MessagingFixture(RelayKind.Polling);
 
 public sealed class LogTailingRelayFixture() : MessagingFixture(RelayKind.LogTailing);
+
+/// <summary>Only the subscriber: the proof runs the relay itself (e.g. as a process it kills).</summary>
+public sealed class SubscriberOnlyFixture() : MessagingFixture(RelayKind.None);

@@ -1,12 +1,8 @@
-using FoodOrdering.Contracts;
 using FoodOrdering.Messaging.Inbox;
+using FoodOrdering.RelayBenchmark;
 using Microsoft.EntityFrameworkCore;
 
 namespace FoodOrdering.Messaging.Tests;
-
-/// <summary>The proofs' message: the n-th message of a key. A negative sequence is poison: its handler always fails.</summary>
-[Message(MessageKind.Event, "proof-events")]
-public sealed record ProofEvent(string Key, int Sequence);
 
 /// <summary>The business effect the proofs assert on: one row per processed message, in processing order.</summary>
 public sealed class ReceivedMessage

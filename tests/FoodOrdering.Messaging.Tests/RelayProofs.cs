@@ -1,4 +1,5 @@
 using FoodOrdering.Messaging.Outbox;
+using FoodOrdering.RelayBenchmark;
 using Microsoft.EntityFrameworkCore;
 
 namespace FoodOrdering.Messaging.Tests;
@@ -10,7 +11,7 @@ namespace FoodOrdering.Messaging.Tests;
 /// </summary>
 public abstract class RelayProofs(MessagingFixture fixture)
 {
-    private static readonly int ProofMessages = int.TryParse(Environment.GetEnvironmentVariable("FTGO_PROOF_MESSAGES"), out var n) ? n : 2_000;
+    public static readonly int ProofMessages = int.TryParse(Environment.GetEnvironmentVariable("FTGO_PROOF_MESSAGES"), out var n) ? n : 2_000;
 
     [Fact]
     public async Task A_committed_transaction_delivers_exactly_the_messages_it_wrote()

@@ -1,0 +1,11 @@
+using FoodOrdering.Contracts;
+
+namespace FoodOrdering.RelayBenchmark;
+
+/// <summary>
+/// The message of the messaging proofs and the benchmark: the n-th message of a key. A negative
+/// sequence is poison (the proofs' handler always fails on it). It lives here, not in FoodOrdering.Contracts,
+/// because it is no part of the system; a relay process must know it to publish it.
+/// </summary>
+[Message(MessageKind.Event, "proof-events")]
+public sealed record ProofEvent(string Key, int Sequence);
