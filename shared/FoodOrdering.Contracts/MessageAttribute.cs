@@ -16,7 +16,9 @@ public enum MessageKind
 /// <summary>
 /// Marks a record as a message contract: its kind, the channel it travels on (none for replies: they
 /// go where the command's reply channel header says) and its schema version, which travels in a header
-/// so a consumer can tell an old shape from a new one.
+/// so a consumer can tell an old shape from a new one. <see cref="Sharded"/> marks a sharded channel
+/// (chapter 3, "competing receivers and message ordering"): split by message key over N partitions,
+/// each consumed by one instance at a time.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class MessageAttribute(MessageKind kind, string? channel = null, int schemaVersion = 1) : Attribute
@@ -24,4 +26,5 @@ public sealed class MessageAttribute(MessageKind kind, string? channel = null, i
     public MessageKind Kind { get; } = kind;
     public string? Channel { get; } = channel;
     public int SchemaVersion { get; } = schemaVersion;
+    public bool Sharded { get; init; }
 }

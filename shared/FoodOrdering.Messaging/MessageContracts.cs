@@ -5,7 +5,7 @@ using FoodOrdering.Contracts;
 namespace FoodOrdering.Messaging;
 
 /// <summary>One message contract: its .NET type and what its [Message] attribute says.</summary>
-public sealed record MessageContract(Type Type, MessageKind Kind, string? Channel, int SchemaVersion)
+public sealed record MessageContract(Type Type, MessageKind Kind, string? Channel, int SchemaVersion, bool Sharded)
 {
     /// <summary>The name in the message type header and in docs/asyncapi.yaml.</summary>
     public string Name => Type.Name;
@@ -29,7 +29,7 @@ public static class MessageContracts
         {
             if (type.GetCustomAttribute<MessageAttribute>() is { } attribute)
             {
-                var contract = new MessageContract(type, attribute.Kind, attribute.Channel, attribute.SchemaVersion);
+                var contract = new MessageContract(type, attribute.Kind, attribute.Channel, attribute.SchemaVersion, attribute.Sharded);
                 ByType[type] = contract;
                 ByName[contract.Name] = contract;
             }

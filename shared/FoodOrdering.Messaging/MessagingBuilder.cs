@@ -2,6 +2,7 @@ using FoodOrdering.Contracts;
 using FoodOrdering.Messaging.Inbox;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace FoodOrdering.Messaging;
 
@@ -24,7 +25,7 @@ public sealed class MessagingBuilder(IServiceCollection services, MessagingOptio
     public MessagingBuilder Handle<TMessage, THandler>(string queue)
         where TMessage : class
         where THandler : class, IMessageHandler<TMessage> =>
-        Add<TMessage, THandler>(queue, eventChannel: null);
+        Add<TMessage, THandler>(queue, binding: null);
 
     /// <summary>Subscribes to an event channel: a queue of the subscribing service, bound to the channel.</summary>
     public MessagingBuilder Subscribe<TEvent, THandler>(string subscriberService)
@@ -32,23 +33,36 @@ public sealed class MessagingBuilder(IServiceCollection services, MessagingOptio
         where THandler : class, IMessageHandler<TEvent>
     {
         var channel = MessageContracts.For(typeof(TEvent)).Channel!;
-        return Add<TEvent, THandler>(Channels.SubscriberQueue(subscriberService, channel), channel);
+        return Add<TEvent, THandler>(Channels.SubscriberQueue(subscriberService, channel), new Binding(channel, Sharded: false));
     }
 
-    private MessagingBuilder Add<TMessage, THandler>(string queue, string? eventChannel)
+    /// <summary>Consumes this instance's partitions of a sharded channel (see <see cref="ShardedChannel"/>).</summary>
+    public MessagingBuilder HandleSharded<TMessage, THandler>(ShardedChannel shards)
         where TMessage : class
         where THandler : class, IMessageHandler<TMessage>
     {
-        services.AddScoped<THandler>();
-        subscriptions.Add(new Subscription(queue, eventChannel, typeof(IdempotentConsumer<TMessage, THandler>)));
+        var channel = MessageContracts.For(typeof(TMessage)).Channel!;
+        foreach (var partition in shards.OwnedPartitions)
+        {
+            Add<TMessage, THandler>(ShardedChannel.PartitionQueue(channel, partition), new Binding(channel, Sharded: true));
+        }
+        return this;
+    }
+
+    private MessagingBuilder Add<TMessage, THandler>(string queue, Binding? binding)
+        where TMessage : class
+        where THandler : class, IMessageHandler<TMessage>
+    {
+        services.TryAddScoped<THandler>();
+        subscriptions.Add(new Subscription(queue, binding, typeof(IdempotentConsumer<TMessage, THandler>)));
         return this;
     }
 
     internal void AddConsumers(IBusRegistrationConfigurator bus)
     {
-        foreach (var subscription in subscriptions)
+        foreach (var consumerType in subscriptions.Select(s => s.ConsumerType).Distinct())
         {
-            bus.AddConsumer(subscription.ConsumerType);
+            bus.AddConsumer(consumerType);
         }
     }
 
@@ -61,9 +75,22 @@ public sealed class MessagingBuilder(IServiceCollection services, MessagingOptio
             {
                 // Our channels are explicit: no exchange per .NET message type bound to every queue.
                 endpoint.ConfigureConsumeTopology = false;
-                foreach (var channel in queue.Select(s => s.EventChannel).OfType<string>().Distinct())
+                foreach (var binding in queue.Select(s => s.Binding).OfType<Binding>().Distinct())
                 {
-                    endpoint.Bind(options.ChannelPrefix + channel);
+                    if (binding.Sharded)
+                    {
+                        // The binding key of a consistent-hash exchange is the partition's weight: all equal.
+                        endpoint.Bind(options.ChannelPrefix + binding.Channel, exchange =>
+                        {
+                            exchange.ExchangeType = ShardedChannel.ExchangeType;
+                            exchange.RoutingKey = "1";
+                        });
+                        endpoint.SingleActiveConsumer = true;
+                    }
+                    else
+                    {
+                        endpoint.Bind(options.ChannelPrefix + binding.Channel);
+                    }
                 }
                 // One message at a time keeps each key's messages in order (chapter 3, "preserving message ordering").
                 endpoint.ConcurrentMessageLimit = 1;
@@ -76,5 +103,8 @@ public sealed class MessagingBuilder(IServiceCollection services, MessagingOptio
         }
     }
 
-    private sealed record Subscription(string Queue, string? EventChannel, Type ConsumerType);
+    /// <summary>The channel (exchange) a queue is bound to, besides the exchange of its own name.</summary>
+    private sealed record Binding(string Channel, bool Sharded);
+
+    private sealed record Subscription(string Queue, Binding? Binding, Type ConsumerType);
 }

@@ -52,19 +52,20 @@ public abstract class MessagingFixture(RelayKind relay) : IAsyncLifetime
     /// <summary>The shared test RabbitMQ, unless a fixture needs a broker of its own.</summary>
     protected virtual Task<string> StartRabbitMqAsync() => TestInfrastructure.RabbitMqUriAsync();
 
-    /// <summary>A process-like host: the relay (unless <see cref="RelayKind.None"/>) and the subscriber.</summary>
-    public async Task<IHost> StartServiceAsync(MessagingOptions options, bool subscribe = true)
+    /// <summary>
+    /// A process-like host: the relay (unless <see cref="RelayKind.None"/>) and the consumers declared by
+    /// <paramref name="consumers"/> (by default: the subscriber of proof-events).
+    /// </summary>
+    public async Task<IHost> StartServiceAsync(MessagingOptions options, Action<MessagingBuilder>? consumers = null, string instance = "instance-1")
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton(new ConsumerInstance(instance));
         builder.Services.AddDbContext<ProofDbContext>(o => o.UseNpgsql(Database.ConnectionString));
         builder.Services.AddMessaging<ProofDbContext>(Database.ConnectionString, RabbitMqUri, options, messaging =>
         {
             messaging.RetryInterval = TimeSpan.FromMilliseconds(50);
-            if (subscribe)
-            {
-                messaging.Subscribe<ProofEvent, RecordingHandler>(Subscriber);
-            }
+            (consumers ?? (m => m.Subscribe<ProofEvent, RecordingHandler>(Subscriber)))(messaging);
         });
         var host = builder.Build();
         await host.StartAsync();
@@ -75,11 +76,14 @@ public abstract class MessagingFixture(RelayKind relay) : IAsyncLifetime
     }
 
     /// <summary>Publishes <paramref name="events"/> through the outbox in one committed transaction; returns the message ids.</summary>
-    public async Task<List<Guid>> CommitAsync(IEnumerable<ProofEvent> events)
+    public Task<List<Guid>> CommitAsync(IEnumerable<ProofEvent> events) =>
+        CommitAsync(outbox => events.Select(e => outbox.Publish(e, e.Key)).ToList());
+
+    /// <summary>Writes to the outbox with <paramref name="write"/> and commits (one SaveChanges, one transaction).</summary>
+    public async Task<List<Guid>> CommitAsync(Func<TransactionalOutbox, List<Guid>> write)
     {
         using var scope = service!.Services.CreateScope();
-        var outbox = scope.ServiceProvider.GetRequiredService<TransactionalOutbox>();
-        var ids = events.Select(e => outbox.Publish(e, e.Key)).ToList();
+        var ids = write(scope.ServiceProvider.GetRequiredService<TransactionalOutbox>());
         await scope.ServiceProvider.GetRequiredService<ProofDbContext>().SaveChangesAsync();
         return ids;
     }

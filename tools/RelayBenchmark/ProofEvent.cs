@@ -9,3 +9,7 @@ namespace FoodOrdering.RelayBenchmark;
 /// </summary>
 [Message(MessageKind.Event, "proof-events")]
 public sealed record ProofEvent(string Key, int Sequence);
+
+/// <summary>The same, as a command on a sharded channel (the competing-consumers proof).</summary>
+[Message(MessageKind.Command, "proof-sharded-commands", Sharded = true)]
+public sealed record ProofCommand(string Key, int Sequence);

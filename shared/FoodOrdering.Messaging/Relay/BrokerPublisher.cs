@@ -30,8 +30,10 @@ public sealed class BrokerPublisher(IBus bus, MessagingOptions options)
             ?? throw new InvalidOperationException($"Outbox message {message.Id} has unknown type {message.MessageType}.");
         var body = JsonSerializer.Deserialize(message.Payload, contract.Type, TransactionalOutbox.Json)!;
 
-        // Every channel is an exchange: a command or reply queue is bound to the exchange of its own name.
-        var endpoint = await endpoints.GetOrAdd(message.Channel, channel => bus.GetSendEndpoint(new Uri($"exchange:{options.ChannelPrefix}{channel}")));
+        // Every channel is an exchange: a command or reply queue is bound to the exchange of its own name;
+        // a sharded channel is a consistent-hash exchange that routes on the message key.
+        var endpoint = await endpoints.GetOrAdd(message.Channel, channel => bus.GetSendEndpoint(new Uri(
+            $"exchange:{options.ChannelPrefix}{channel}{(contract.Sharded ? $"?type={ShardedChannel.ExchangeType}" : "")}")));
         await endpoint.Send(body, contract.Type, context =>
         {
             context.MessageId = message.Id;

@@ -3,5 +3,6 @@ CREATE TABLE received_messages (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     message_id  uuid    NOT NULL,
     message_key text    NOT NULL,
-    sequence    integer NOT NULL
+    sequence    integer NOT NULL,
+    consumer    text    NOT NULL
 );
