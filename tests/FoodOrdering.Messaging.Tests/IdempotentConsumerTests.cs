@@ -1,3 +1,4 @@
+using System.Text.Json;
 using FoodOrdering.RelayBenchmark;
 using FoodOrdering.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -67,6 +68,21 @@ public sealed class IdempotentConsumerTests(PollingRelayFixture fixture) : IClas
         await fixture.WaitUntilReceivedAsync(key, 1);
         var (_, headers) = await rabbitMq.WaitForMessageAsync(ErrorQueue, (body, _) => body == garbage);
         Assert.Contains("MT-Reason", headers.Keys);
+    }
+
+    [Fact]
+    public async Task A_message_of_an_unknown_type_ends_in_the_skipped_queue_and_the_next_message_is_processed()
+    {
+        var key = NewKey();
+        var envelope = JsonSerializer.Serialize(new { messageId = Guid.NewGuid(), messageType = new[] { $"urn:message:Nowhere:{key}" }, message = new { key } });
+
+        await rabbitMq.PublishRawAsync(fixture.Options.ChannelPrefix + "proof-events", "application/vnd.masstransit+json", envelope);
+        await fixture.CommitAsync([new ProofEvent(key, 0)]);
+
+        await fixture.WaitUntilReceivedAsync(key, 1);
+        // MassTransit's dead-letter queue for messages no consumer on the queue handles.
+        var (_, headers) = await rabbitMq.WaitForMessageAsync(fixture.Queue + "_skipped", (body, _) => body == envelope);
+        Assert.Equal("dead-letter", headers["MT-Reason"]);
     }
 
     private static string NewKey() => $"k{Guid.NewGuid().ToString("N")[..8]}";

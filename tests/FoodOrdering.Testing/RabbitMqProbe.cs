@@ -1,6 +1,7 @@
 using System.Text;
 using FoodOrdering.Launcher.Processes;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace FoodOrdering.Testing;
 
@@ -44,6 +45,10 @@ public sealed class RabbitMqProbe : IAsyncDisposable
         (string, IReadOnlyDictionary<string, string>)? found = null;
         await Wait.UntilAsync(async ct =>
             {
+                if (!await QueueExistsAsync(queue))
+                {
+                    return false;
+                }
                 while (await channel.BasicGetAsync(queue, autoAck: true, ct) is { } message)
                 {
                     var body = Encoding.UTF8.GetString(message.Body.Span);
@@ -61,6 +66,21 @@ public sealed class RabbitMqProbe : IAsyncDisposable
             },
             TimeSpan.FromSeconds(30), $"a matching message in {queue}", CancellationToken.None);
         return found!.Value;
+    }
+
+    // Asking for a missing queue closes the channel that asked: ask on a throwaway one.
+    private async Task<bool> QueueExistsAsync(string queue)
+    {
+        await using var probe = await connection.CreateChannelAsync();
+        try
+        {
+            await probe.QueueDeclarePassiveAsync(queue);
+            return true;
+        }
+        catch (OperationInterruptedException)
+        {
+            return false;
+        }
     }
 
     public async ValueTask DisposeAsync()
