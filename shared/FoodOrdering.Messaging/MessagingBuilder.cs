@@ -8,8 +8,8 @@ namespace FoodOrdering.Messaging;
 
 /// <summary>
 /// What a service consumes, declared in its Extensions class:
-/// <c>messaging.Subscribe&lt;ConsumerCreated, OpenAccountHandler&gt;("accounting")</c> or
-/// <c>messaging.Handle&lt;ValidateOrderByConsumer, ValidateOrderHandler&gt;(Channels.ConsumerServiceCommands)</c>.
+/// <c>messaging.Subscribe&lt;ConsumerCreated, OpenAccountHandler&gt;("accounting")</c> (queue
+/// accounting-service.consumer-events) or <c>messaging.Handle&lt;TCommand, THandler&gt;("consumer-service-commands")</c>.
 /// Every handler runs inside an <see cref="IdempotentConsumer{TMessage, THandler}"/>.
 /// </summary>
 public sealed class MessagingBuilder(IServiceCollection services, MessagingOptions options)
