@@ -7,11 +7,11 @@ namespace FoodOrdering.Messaging.Tests;
 /// <summary>
 /// What both message relays must prove against real PostgreSQL and RabbitMQ: the outbox is atomic with
 /// the business transaction, and every committed message arrives once per key, in order.
-/// FTGO_PROOF_MESSAGES sets the size of the bulk proof (default keeps `./ftgo test` fast).
+/// FTGO_PROOF_MESSAGES sets the size of the bulk proofs (default 10,000; smaller for a quick local run).
 /// </summary>
 public abstract class RelayProofs(MessagingFixture fixture)
 {
-    public static readonly int ProofMessages = int.TryParse(Environment.GetEnvironmentVariable("FTGO_PROOF_MESSAGES"), out var n) ? n : 2_000;
+    public static readonly int ProofMessages = int.TryParse(Environment.GetEnvironmentVariable("FTGO_PROOF_MESSAGES"), out var n) ? n : 10_000;
 
     [Fact]
     public async Task A_committed_transaction_delivers_exactly_the_messages_it_wrote()
