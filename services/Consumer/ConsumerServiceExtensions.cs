@@ -1,5 +1,6 @@
 using FoodOrdering.Consumer.Persistence;
 using FoodOrdering.Grpc.Server;
+using FoodOrdering.Messaging;
 using FoodOrdering.ServiceDefaults;
 
 namespace FoodOrdering.Consumer;
@@ -12,6 +13,8 @@ public static class ConsumerServiceExtensions
         builder.AddServiceDatabase<ConsumerDbContext>("ConsumerDb");
         // gRPC on its own HTTP/2-only port ("Grpc:Port", default 9081); REST stays on --urls.
         builder.AddGrpcServer(defaultPort: 9081);
+        // Events leave through the outbox; the message relay (Messaging:Relay) publishes them to RabbitMQ.
+        builder.AddMessaging<ConsumerDbContext>("consumer", "ConsumerDb");
         return builder;
     }
 }

@@ -9,6 +9,7 @@ public sealed class ConsumerMigrationsTests(ConsumerServiceFactory service) : IC
         _ = service.Server; // starts the service, which migrates its database
 
         Assert.Equal(1L, await service.Database.ScalarAsync<long>("SELECT count(*) FROM schema_history WHERE version = 1"));
+        Assert.Equal(1L, await service.Database.ScalarAsync<long>("SELECT count(*) FROM schema_history WHERE version = 2 AND name = 'messaging'"));
         Assert.Equal(0L, await service.Database.ScalarAsync<long>("SELECT count(*) FROM consumers"));
     }
 }

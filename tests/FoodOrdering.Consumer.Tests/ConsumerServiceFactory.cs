@@ -1,7 +1,28 @@
 using FoodOrdering.Consumer.Persistence;
 using FoodOrdering.Testing;
+using Microsoft.AspNetCore.Hosting;
 
 namespace FoodOrdering.Consumer.Tests;
 
-/// <summary>The Consumer service in-process, on a fresh database of the shared test PostgreSQL.</summary>
-public sealed class ConsumerServiceFactory() : ServiceFactory<ConsumerDbContext>("ConsumerDb");
+/// <summary>
+/// The Consumer service in-process, on a fresh database of the shared test PostgreSQL and on the shared
+/// RabbitMQ, with its own channel prefix so its events reach only this test class.
+/// </summary>
+public sealed class ConsumerServiceFactory() : ServiceFactory<ConsumerDbContext>("ConsumerDb")
+{
+    public string RabbitMqUri { get; private set; } = "";
+    public string ChannelPrefix { get; } = $"t{Guid.NewGuid().ToString("N")[..10]}.";
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        RabbitMqUri = await TestInfrastructure.RabbitMqUriAsync();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("ConnectionStrings:RabbitMq", RabbitMqUri);
+        builder.UseSetting("Messaging:ChannelPrefix", ChannelPrefix);
+    }
+}

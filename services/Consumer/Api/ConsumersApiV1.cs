@@ -1,6 +1,8 @@
 using FoodOrdering.Consumer.Domain;
+using FoodOrdering.Consumer.Messaging;
 using FoodOrdering.Consumer.Persistence;
 using FoodOrdering.Domain;
+using FoodOrdering.Messaging.Outbox;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ConsumerAggregate = FoodOrdering.Consumer.Domain.Consumer;
 
@@ -18,7 +20,7 @@ public static class ConsumersApiV1
     }
 
     public static async Task<Results<Created<CreateConsumerResponse>, ValidationProblem>> CreateConsumer(
-        CreateConsumerRequest request, ConsumerDbContext db, CancellationToken cancellationToken)
+        CreateConsumerRequest request, ConsumerDbContext db, TransactionalOutbox outbox, CancellationToken cancellationToken)
     {
         if (request.Validate() is { Count: > 0 } errors)
         {
@@ -28,8 +30,14 @@ public static class ConsumersApiV1
         var consumer = ConsumerAggregate.Create(
             new PersonName(request.Name!.FirstName!.Trim(), request.Name.LastName!.Trim()),
             request.OrderLimit is null ? null : ParsedMoney(request.OrderLimit));
+
+        // One local transaction: the consumer and its ConsumerCreated event commit together (transactional outbox).
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Consumers.Add(consumer);
+        await db.SaveChangesAsync(cancellationToken); // assigns the id the event carries
+        outbox.Publish(ConsumerEvents.Created(consumer), aggregateId: consumer.Id.ToString());
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
 
         return TypedResults.Created($"/v1/consumers/{consumer.Id}", new CreateConsumerResponse(consumer.Id));
     }

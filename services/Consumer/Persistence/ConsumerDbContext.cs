@@ -1,4 +1,5 @@
 using FoodOrdering.Domain;
+using FoodOrdering.Messaging;
 using Microsoft.EntityFrameworkCore;
 using ConsumerAggregate = FoodOrdering.Consumer.Domain.Consumer;
 
@@ -14,6 +15,8 @@ public sealed class ConsumerDbContext(DbContextOptions<ConsumerDbContext> option
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        // The transactional outbox and the inbox live in the service's own database, next to its aggregates.
+        modelBuilder.AddOutboxAndInbox();
         modelBuilder.Entity<ConsumerAggregate>(consumer =>
         {
             consumer.ToTable("consumers");

@@ -1,0 +1,30 @@
+namespace FoodOrdering.Contracts;
+
+/// <summary>What a message is (the book's three kinds of message).</summary>
+public enum MessageKind
+{
+    /// <summary>Asks one service to do something; sent to that service's command channel.</summary>
+    Command,
+
+    /// <summary>Answers a command; sent to the reply channel the command named.</summary>
+    Reply,
+
+    /// <summary>Says that something happened to an aggregate; published on the aggregate's event channel.</summary>
+    Event,
+}
+
+/// <summary>
+/// Marks a record as a message contract: its kind, the channel it travels on (none for replies: they
+/// go where the command's reply channel header says) and its schema version, which travels in a header
+/// so a consumer can tell an old shape from a new one. <see cref="Sharded"/> marks a sharded channel
+/// (chapter 3, "competing receivers and message ordering"): split by message key over N partitions,
+/// each consumed by one instance at a time.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class MessageAttribute(MessageKind kind, string? channel = null, int schemaVersion = 1) : Attribute
+{
+    public MessageKind Kind { get; } = kind;
+    public string? Channel { get; } = channel;
+    public int SchemaVersion { get; } = schemaVersion;
+    public bool Sharded { get; init; }
+}

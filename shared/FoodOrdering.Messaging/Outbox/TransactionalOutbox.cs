@@ -1,0 +1,67 @@
+using System.Text.Json;
+using FoodOrdering.Contracts;
+using FoodOrdering.Messaging.Inbox;
+using Microsoft.EntityFrameworkCore;
+
+namespace FoodOrdering.Messaging.Outbox;
+
+/// <summary>
+/// The sending port of business code (chapter 3, "transactional outbox"). Send, Reply and Publish only
+/// ADD an <see cref="OutboxMessage"/> to the service's DbContext: the message is stored by the same
+/// SaveChanges, in the same transaction, as the business change. Nothing talks to the broker here;
+/// the message relay publishes committed rows later. A rollback therefore loses the message with the
+/// change, and a commit keeps both: no change without its message, no message without its change.
+/// </summary>
+public sealed class TransactionalOutbox(DbContext db)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>
+    /// Sends a command to the command channel of the service that handles it. The key orders the
+    /// messages (commands with one key, e.g. the order id, are delivered in order); the reply channel is
+    /// where the handler should reply (null for a one-way notification). Returns the message id.
+    /// </summary>
+    public Guid Send<TCommand>(TCommand command, string key, string? replyChannel = null, Guid? correlationId = null)
+        where TCommand : class =>
+        Add(command, MessageKind.Command, ChannelOf<TCommand>(), key, correlationId ?? Guid.NewGuid(), replyChannel);
+
+    /// <summary>Replies to a command on the reply channel it named, with its correlation id.</summary>
+    public Guid Reply<TReply>(TReply reply, IncomingMessage command)
+        where TReply : class =>
+        Add(reply, MessageKind.Reply,
+            command.ReplyChannel ?? throw new InvalidOperationException($"Message {command.MessageId} ({command.MessageType}) expects no reply."),
+            command.Key, command.CorrelationId, replyChannel: null);
+
+    /// <summary>Publishes a domain event on its aggregate's event channel; one aggregate's events are delivered in order.</summary>
+    public Guid Publish<TEvent>(TEvent domainEvent, string aggregateId, Guid? correlationId = null)
+        where TEvent : class =>
+        Add(domainEvent, MessageKind.Event, ChannelOf<TEvent>(), aggregateId, correlationId ?? Guid.NewGuid(), replyChannel: null);
+
+    private Guid Add<TMessage>(TMessage message, MessageKind kind, string channel, string key, Guid correlationId, string? replyChannel)
+        where TMessage : class
+    {
+        var contract = MessageContracts.For(typeof(TMessage));
+        if (contract.Kind != kind)
+        {
+            throw new InvalidOperationException($"{contract.Name} is a {contract.Kind}, not a {kind}.");
+        }
+
+        var outboxMessage = new OutboxMessage
+        {
+            Id = Guid.NewGuid(),
+            Channel = channel,
+            MessageType = contract.Name,
+            SchemaVersion = contract.SchemaVersion,
+            MessageKey = key,
+            CorrelationId = correlationId,
+            ReplyChannel = replyChannel,
+            Payload = JsonSerializer.Serialize(message, Json),
+        };
+        db.Set<OutboxMessage>().Add(outboxMessage);
+        return outboxMessage.Id;
+    }
+
+    private static string ChannelOf<TMessage>() =>
+        MessageContracts.For(typeof(TMessage)).Channel
+        ?? throw new InvalidOperationException($"{typeof(TMessage).Name} names no channel in its [Message] attribute.");
+}

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Hosting;
+
+namespace FoodOrdering.Messaging.Relay;
+
+/// <summary>Runs the configured message relay for as long as the service runs.</summary>
+public sealed class MessageRelayService(IMessageRelay relay) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await relay.RunAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: unsent rows stay in the outbox for the next relay.
+        }
+    }
+}

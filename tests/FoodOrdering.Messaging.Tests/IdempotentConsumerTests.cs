@@ -1,0 +1,89 @@
+using System.Text.Json;
+using FoodOrdering.RelayBenchmark;
+using FoodOrdering.Testing;
+using Microsoft.EntityFrameworkCore;
+
+namespace FoodOrdering.Messaging.Tests;
+
+/// <summary>
+/// The consumer side: duplicates are absorbed by the inbox, failures end in the error queue with their
+/// reason without blocking the queue, and malformed messages never crash the consumer.
+/// </summary>
+public sealed class IdempotentConsumerTests(PollingRelayFixture fixture) : IClassFixture<PollingRelayFixture>, IAsyncLifetime
+{
+    private RabbitMqProbe rabbitMq = null!;
+
+    private string ErrorQueue => fixture.Queue + "_error";
+
+    public async Task InitializeAsync() => rabbitMq = await RabbitMqProbe.ConnectAsync(fixture.RabbitMqUri);
+
+    public async Task DisposeAsync() => await rabbitMq.DisposeAsync();
+
+    [Fact]
+    public async Task Duplicate_message_is_processed_once()
+    {
+        var key = NewKey();
+        var messageId = (await fixture.CommitAsync([new ProofEvent(key, 0)])).Single();
+        await fixture.WaitUntilReceivedAsync(key, 1);
+
+        // Deliver the very same message (same message id) again, as a relay replay would.
+        await using (var db = fixture.NewDbContext())
+        {
+            await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE outbox SET sent_at = NULL WHERE id = {messageId}");
+        }
+        // A later message of the same key is consumed after the duplicate: once it is in, the duplicate was handled.
+        await fixture.CommitAsync([new ProofEvent(key, 1)]);
+        await fixture.WaitUntilReceivedAsync(key, 2);
+
+        var received = await fixture.ReceivedAsync(key);
+        Assert.Equal([0, 1], received.Select(r => r.Sequence));
+        Assert.Equal(1L, await fixture.Database.ScalarAsync<long>($"SELECT count(*) FROM processed_messages WHERE message_id = '{messageId}'"));
+        // ...and the relay did publish the duplicate again (the broker confirmed it).
+        Assert.True(await fixture.Database.ScalarAsync<bool>($"SELECT sent_at IS NOT NULL FROM outbox WHERE id = '{messageId}'"));
+    }
+
+    [Fact]
+    public async Task A_failing_message_ends_in_the_error_queue_with_its_reason_and_the_next_message_is_processed()
+    {
+        var key = NewKey();
+
+        var ids = await fixture.CommitAsync([new ProofEvent(key, -1), new ProofEvent(key, 1)]);
+
+        await fixture.WaitUntilReceivedAsync(key, 1);
+        Assert.Equal([1], (await fixture.ReceivedAsync(key)).Select(r => r.Sequence));
+        var (body, headers) = await rabbitMq.WaitForMessageAsync(ErrorQueue, (body, _) => body.Contains(ids[0].ToString()));
+        Assert.Contains($"Poison message for key {key}", headers["MT-Fault-Message"]);
+        Assert.Contains(key, body);
+    }
+
+    [Fact]
+    public async Task A_malformed_message_ends_in_the_error_queue_and_the_next_message_is_processed()
+    {
+        var key = NewKey();
+        var garbage = $"{{ this is not json {key}";
+
+        await rabbitMq.PublishRawAsync(fixture.Options.ChannelPrefix + "proof-events", "application/vnd.masstransit+json", garbage);
+        await fixture.CommitAsync([new ProofEvent(key, 0)]);
+
+        await fixture.WaitUntilReceivedAsync(key, 1);
+        var (_, headers) = await rabbitMq.WaitForMessageAsync(ErrorQueue, (body, _) => body == garbage);
+        Assert.Contains("MT-Reason", headers.Keys);
+    }
+
+    [Fact]
+    public async Task A_message_of_an_unknown_type_ends_in_the_skipped_queue_and_the_next_message_is_processed()
+    {
+        var key = NewKey();
+        var envelope = JsonSerializer.Serialize(new { messageId = Guid.NewGuid(), messageType = new[] { $"urn:message:Nowhere:{key}" }, message = new { key } });
+
+        await rabbitMq.PublishRawAsync(fixture.Options.ChannelPrefix + "proof-events", "application/vnd.masstransit+json", envelope);
+        await fixture.CommitAsync([new ProofEvent(key, 0)]);
+
+        await fixture.WaitUntilReceivedAsync(key, 1);
+        // MassTransit's dead-letter queue for messages no consumer on the queue handles.
+        var (_, headers) = await rabbitMq.WaitForMessageAsync(fixture.Queue + "_skipped", (body, _) => body == envelope);
+        Assert.Equal("dead-letter", headers["MT-Reason"]);
+    }
+
+    private static string NewKey() => $"k{Guid.NewGuid().ToString("N")[..8]}";
+}

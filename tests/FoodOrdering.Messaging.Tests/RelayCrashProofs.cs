@@ -1,0 +1,79 @@
+using FoodOrdering.Launcher.Processes;
+using FoodOrdering.RelayBenchmark;
+
+namespace FoodOrdering.Messaging.Tests;
+
+/// <summary>
+/// A relay killed with SIGKILL in the middle of the stream (a real child process, no chance to clean
+/// up) and replaced by a new one: nothing is lost, and thanks to the inbox nothing is processed twice,
+/// although the broker may carry replays of what the dead relay published but never marked sent.
+/// </summary>
+public abstract class RelayCrashProofs(SubscriberOnlyFixture fixture, RelayKind relay)
+{
+    [Fact]
+    public async Task A_relay_killed_mid_stream_and_restarted_loses_nothing_and_duplicates_nothing()
+    {
+        var prefix = $"k{Guid.NewGuid().ToString("N")[..8]}";
+        const int keys = 20;
+        var total = RelayProofs.ProofMessages;
+        var relayProcess = StartRelayProcess("relay-1");
+        try
+        {
+            await fixture.CommitAsync([new ProofEvent($"{prefix}-warmup", 0)]);
+            await fixture.WaitUntilReceivedAsync($"{prefix}-warmup", 1);
+
+            // Small transactions keep the writer busy while the relay streams.
+            var messages = Enumerable.Range(0, total).Select(i => new ProofEvent($"{prefix}-{i % keys}", i / keys)).ToList();
+            var writing = Task.Run(async () =>
+            {
+                foreach (var transaction in messages.Chunk(5))
+                {
+                    await fixture.CommitAsync(transaction);
+                }
+            });
+            await Wait.UntilAsync(async _ => await SentCountAsync() >= total / 5, TimeSpan.FromSeconds(60), "the relay to be under way", CancellationToken.None);
+            Posix.Signal(relayProcess.Pid, Posix.SigKill);
+            var sentWhenKilled = await SentCountAsync();
+            await relayProcess.DisposeAsync();
+
+            relayProcess = StartRelayProcess("relay-2");
+            await writing;
+            await fixture.WaitUntilReceivedAsync($"{prefix}-", total, TimeSpan.FromSeconds(60 + total / 50));
+
+            Assert.True(sentWhenKilled <= total, // the warm-up message counts too
+                $"The relay was killed after it had sent everything ({sentWhenKilled}); the proof proved nothing.");
+            var received = (await fixture.ReceivedAsync($"{prefix}-")).Where(r => !r.MessageKey.EndsWith("warmup")).ToList();
+            Assert.Equal(total, received.Count);
+            Assert.Equal(total, received.Select(r => r.MessageId).Distinct().Count());
+            foreach (var key in received.GroupBy(r => r.MessageKey))
+            {
+                Assert.Equal(Enumerable.Range(0, key.Count()), key.Select(r => r.Sequence));
+            }
+        }
+        finally
+        {
+            await relayProcess.DisposeAsync();
+        }
+    }
+
+    private Task<long> SentCountAsync() => fixture.Database.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL");
+
+    private ManagedProcess StartRelayProcess(string name) =>
+        ManagedProcess.Start(name, 0, "dotnet",
+        [
+            Path.Combine(AppContext.BaseDirectory, "FoodOrdering.RelayBenchmark.dll"), "relay",
+            $"--ConnectionStrings:Outbox={fixture.Database.ConnectionString}",
+            $"--ConnectionStrings:RabbitMq={fixture.RabbitMqUri}",
+            $"--Messaging:Relay={relay}",
+            $"--Messaging:ServiceName={fixture.Options.ServiceName}",
+            $"--Messaging:ChannelPrefix={fixture.Options.ChannelPrefix}",
+            "--Messaging:ErrorBackoff=00:00:00.200",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+}
+
+public sealed class PollingRelayCrashProofs(SubscriberOnlyFixture fixture)
+    : RelayCrashProofs(fixture, RelayKind.Polling), IClassFixture<SubscriberOnlyFixture>;
+
+public sealed class LogTailingRelayCrashProofs(SubscriberOnlyFixture fixture)
+    : RelayCrashProofs(fixture, RelayKind.LogTailing), IClassFixture<SubscriberOnlyFixture>;

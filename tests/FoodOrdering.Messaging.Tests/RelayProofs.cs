@@ -1,0 +1,77 @@
+using FoodOrdering.Messaging.Outbox;
+using FoodOrdering.RelayBenchmark;
+using Microsoft.EntityFrameworkCore;
+
+namespace FoodOrdering.Messaging.Tests;
+
+/// <summary>
+/// What both message relays must prove against real PostgreSQL and RabbitMQ: the outbox is atomic with
+/// the business transaction, and every committed message arrives once per key, in order.
+/// FTGO_PROOF_MESSAGES sets the size of the bulk proofs (default 10,000; smaller for a quick local run).
+/// </summary>
+public abstract class RelayProofs(MessagingFixture fixture)
+{
+    public static readonly int ProofMessages = int.TryParse(Environment.GetEnvironmentVariable("FTGO_PROOF_MESSAGES"), out var n) ? n : 10_000;
+
+    [Fact]
+    public async Task A_committed_transaction_delivers_exactly_the_messages_it_wrote()
+    {
+        var key = NewKey();
+
+        var ids = await fixture.CommitAsync([new ProofEvent(key, 0), new ProofEvent(key, 1), new ProofEvent(key, 2)]);
+
+        await fixture.WaitUntilReceivedAsync(key, 3);
+        var received = await fixture.ReceivedAsync(key);
+        Assert.Equal(ids, received.Select(r => r.MessageId));
+        Assert.Equal([0, 1, 2], received.Select(r => r.Sequence));
+    }
+
+    [Fact]
+    public async Task A_rolled_back_transaction_leaves_no_outbox_row_and_sends_nothing()
+    {
+        var key = NewKey();
+        await using (var db = fixture.NewDbContext())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            new TransactionalOutbox(db).Publish(new ProofEvent(key, 0), key);
+            await db.SaveChangesAsync();
+            await transaction.RollbackAsync();
+        }
+
+        // A later commit on the same key is delivered; the rolled-back message never is.
+        await fixture.CommitAsync([new ProofEvent(key, 1)]);
+        await fixture.WaitUntilReceivedAsync(key, 1);
+
+        Assert.Equal([1], (await fixture.ReceivedAsync(key)).Select(r => r.Sequence));
+        await using var check = fixture.NewDbContext();
+        Assert.Equal(1, await check.Set<OutboxMessage>().CountAsync(m => m.MessageKey == key));
+    }
+
+    [Fact]
+    public async Task Many_messages_arrive_once_each_and_in_order_per_key()
+    {
+        var prefix = NewKey();
+        const int keys = 20;
+        var messages = Enumerable.Range(0, ProofMessages).Select(i => new ProofEvent($"{prefix}-{i % keys}", i / keys)).ToList();
+
+        foreach (var transaction in messages.Chunk(100))
+        {
+            await fixture.CommitAsync(transaction);
+        }
+
+        await fixture.WaitUntilReceivedAsync(prefix, ProofMessages, TimeSpan.FromSeconds(60 + ProofMessages / 100));
+        var received = await fixture.ReceivedAsync(prefix);
+        Assert.Equal(ProofMessages, received.Count);
+        Assert.Equal(ProofMessages, received.Select(r => r.MessageId).Distinct().Count());
+        foreach (var key in received.GroupBy(r => r.MessageKey))
+        {
+            Assert.Equal(Enumerable.Range(0, key.Count()), key.Select(r => r.Sequence));
+        }
+    }
+
+    private static string NewKey() => $"k{Guid.NewGuid().ToString("N")[..8]}";
+}
+
+public sealed class PollingRelayProofs(PollingRelayFixture fixture) : RelayProofs(fixture), IClassFixture<PollingRelayFixture>;
+
+public sealed class LogTailingRelayProofs(LogTailingRelayFixture fixture) : RelayProofs(fixture), IClassFixture<LogTailingRelayFixture>;

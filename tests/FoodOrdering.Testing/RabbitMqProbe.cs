@@ -1,0 +1,92 @@
+using System.Text;
+using FoodOrdering.Launcher.Processes;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+
+namespace FoodOrdering.Testing;
+
+/// <summary>Raw AMQP access for what the proofs must see behind MassTransit's back: error queues and malformed messages.</summary>
+public sealed class RabbitMqProbe : IAsyncDisposable
+{
+    private readonly IConnection connection;
+    private readonly IChannel channel;
+
+    private RabbitMqProbe(IConnection connection, IChannel channel)
+    {
+        this.connection = connection;
+        this.channel = channel;
+    }
+
+    public static async Task<RabbitMqProbe> ConnectAsync(string amqpUri)
+    {
+        var connection = await new ConnectionFactory { Uri = new Uri(amqpUri) }.CreateConnectionAsync();
+        return new RabbitMqProbe(connection, await connection.CreateChannelAsync());
+    }
+
+    /// <summary>A new exclusive queue bound to the fanout <paramref name="exchange"/> (declared as MassTransit declares it), to watch a channel.</summary>
+    public async Task<string> WatchExchangeAsync(string exchange)
+    {
+        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+        var queue = await channel.QueueDeclareAsync(queue: "", durable: false, exclusive: true, autoDelete: true);
+        await channel.QueueBindAsync(queue.QueueName, exchange, routingKey: "");
+        return queue.QueueName;
+    }
+
+    public async Task PublishRawAsync(string exchange, string contentType, string body) =>
+        await channel.BasicPublishAsync(exchange, routingKey: "", mandatory: false,
+            new BasicProperties { ContentType = contentType, MessageId = Guid.NewGuid().ToString() }, Encoding.UTF8.GetBytes(body));
+
+    /// <summary>
+    /// Takes messages off <paramref name="queue"/> until one matches; returns its body and headers
+    /// (the AMQP properties MessageId and CorrelationId included, under those names).
+    /// </summary>
+    public async Task<(string Body, IReadOnlyDictionary<string, string> Headers)> WaitForMessageAsync(string queue, Func<string, IReadOnlyDictionary<string, string>, bool> matches)
+    {
+        (string, IReadOnlyDictionary<string, string>)? found = null;
+        await Wait.UntilAsync(async ct =>
+            {
+                if (!await QueueExistsAsync(queue))
+                {
+                    return false;
+                }
+                while (await channel.BasicGetAsync(queue, autoAck: true, ct) is { } message)
+                {
+                    var body = Encoding.UTF8.GetString(message.Body.Span);
+                    var headers = (message.BasicProperties.Headers ?? new Dictionary<string, object?>())
+                        .ToDictionary(h => h.Key, h => h.Value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : h.Value?.ToString() ?? "");
+                    headers["MessageId"] = message.BasicProperties.MessageId ?? "";
+                    headers["CorrelationId"] = message.BasicProperties.CorrelationId ?? "";
+                    if (matches(body, headers))
+                    {
+                        found = (body, headers);
+                        return true;
+                    }
+                }
+                return false;
+            },
+            TimeSpan.FromSeconds(30), $"a matching message in {queue}", CancellationToken.None);
+        return found!.Value;
+    }
+
+    // Asking for a missing queue closes the channel that asked: ask on a throwaway one.
+    private async Task<bool> QueueExistsAsync(string queue)
+    {
+        await using var probe = await connection.CreateChannelAsync();
+        try
+        {
+            await probe.QueueDeclarePassiveAsync(queue);
+            return true;
+        }
+        catch (OperationInterruptedException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await channel.CloseAsync();
+        await connection.CloseAsync();
+        connection.Dispose();
+    }
+}

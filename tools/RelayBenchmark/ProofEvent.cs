@@ -1,0 +1,15 @@
+using FoodOrdering.Contracts;
+
+namespace FoodOrdering.RelayBenchmark;
+
+/// <summary>
+/// The message of the messaging proofs and the benchmark: the n-th message of a key. A negative
+/// sequence is poison (the proofs' handler always fails on it). It lives here, not in FoodOrdering.Contracts,
+/// because it is no part of the system; a relay process must know it to publish it.
+/// </summary>
+[Message(MessageKind.Event, "proof-events")]
+public sealed record ProofEvent(string Key, int Sequence);
+
+/// <summary>The same, as a command on a sharded channel (the competing-consumers proof).</summary>
+[Message(MessageKind.Command, "proof-sharded-commands", Sharded = true)]
+public sealed record ProofCommand(string Key, int Sequence);
