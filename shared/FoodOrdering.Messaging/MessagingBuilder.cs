@@ -95,6 +95,7 @@ public sealed class MessagingBuilder(IServiceCollection services, MessagingOptio
                 // One message at a time keeps each key's messages in order (chapter 3, "preserving message ordering").
                 endpoint.ConcurrentMessageLimit = 1;
                 endpoint.UseMessageRetry(retry => retry.Interval(RetryLimit, RetryInterval));
+                endpoint.ConfigureDeadLetter(deadLetter => deadLetter.UseFilter(new UnknownMessageTypeFilter()));
                 foreach (var subscription in queue)
                 {
                     endpoint.ConfigureConsumer(context, subscription.ConsumerType);

@@ -71,7 +71,7 @@ public sealed class IdempotentConsumerTests(PollingRelayFixture fixture) : IClas
     }
 
     [Fact]
-    public async Task A_message_of_an_unknown_type_ends_in_the_skipped_queue_and_the_next_message_is_processed()
+    public async Task A_message_of_an_unknown_type_ends_in_the_error_queue_with_the_reason_and_the_next_message_is_processed()
     {
         var key = NewKey();
         var envelope = JsonSerializer.Serialize(new { messageId = Guid.NewGuid(), messageType = new[] { $"urn:message:Nowhere:{key}" }, message = new { key } });
@@ -80,9 +80,9 @@ public sealed class IdempotentConsumerTests(PollingRelayFixture fixture) : IClas
         await fixture.CommitAsync([new ProofEvent(key, 0)]);
 
         await fixture.WaitUntilReceivedAsync(key, 1);
-        // MassTransit's dead-letter queue for messages no consumer on the queue handles.
-        var (_, headers) = await rabbitMq.WaitForMessageAsync(fixture.Queue + "_skipped", (body, _) => body == envelope);
-        Assert.Equal("dead-letter", headers["MT-Reason"]);
+        // Not MassTransit's default {queue}_skipped: UnknownMessageTypeFilter moves it to the error queue, with the reason.
+        var (_, headers) = await rabbitMq.WaitForMessageAsync(ErrorQueue, (body, _) => body == envelope);
+        Assert.Contains("knows this message's type", headers["MT-Fault-Message"]);
     }
 
     private static string NewKey() => $"k{Guid.NewGuid().ToString("N")[..8]}";
