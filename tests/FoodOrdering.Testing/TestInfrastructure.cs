@@ -52,13 +52,19 @@ public static class TestInfrastructure
         return privateRabbitMq.AmqpUri;
     }
 
+    // Runs while the test process exits, when .NET can no longer wait for child processes to end (an
+    // orderly stop would hang until the test host is killed, leaving everything running): signals only.
     private static void StopPrivateInfrastructure()
     {
-        privateRabbitMq?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        privatePostgres?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        if (Directory.Exists(PrivateDirectory))
+        privateRabbitMq?.Kill();
+        privatePostgres?.Kill();
+        try
         {
             Directory.Delete(PrivateDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // PostgreSQL may still be removing its files; a folder in /tmp is all that is left.
         }
     }
 }

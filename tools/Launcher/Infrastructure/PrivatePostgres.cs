@@ -87,6 +87,18 @@ public sealed class PrivatePostgres : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await StopServerAsync(CancellationToken.None);
 
+    /// <summary>
+    /// Immediate shutdown by signal (SIGQUIT to the postmaster ends its children too), for the last
+    /// moments of a process (ProcessExit), when .NET can no longer run and wait for pg_ctl.
+    /// </summary>
+    public void Kill()
+    {
+        if (PostmasterPid is { } pid && Posix.IsAlive(pid))
+        {
+            Posix.Signal(pid, Posix.SigQuit);
+        }
+    }
+
     private async Task StopServerAsync(CancellationToken cancellationToken)
     {
         var pid = PostmasterPid;

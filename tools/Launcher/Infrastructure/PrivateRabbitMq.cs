@@ -102,6 +102,13 @@ public sealed class PrivateRabbitMq : IAsyncDisposable
         }
     }
 
+    /// <summary>Kills the node and its epmd without waiting (see <see cref="ManagedProcess.Kill"/>).</summary>
+    public void Kill()
+    {
+        server.Kill();
+        epmd.Kill();
+    }
+
     public async ValueTask DisposeAsync()
     {
         // SIGTERM to the start script makes it stop the broker gracefully (it traps TERM).

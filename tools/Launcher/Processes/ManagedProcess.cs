@@ -100,6 +100,12 @@ public sealed class ManagedProcess : IAsyncDisposable
         await process.WaitForExitAsync(CancellationToken.None);
     }
 
+    /// <summary>
+    /// Kills the process group at once, without waiting: for the last moments of a process (ProcessExit),
+    /// when .NET can no longer observe its children end.
+    /// </summary>
+    public void Kill() => Posix.SignalGroup(process.Id, Posix.SigKill);
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync(TimeSpan.FromSeconds(10));
