@@ -45,16 +45,10 @@ public sealed class PollingMessageRelay(string connectionString, BrokerPublisher
         var notified = false;
         connection.Notification += (_, _) => notified = true;
         await ExecuteAsync(connection, "LISTEN outbox", cancellationToken);
-        var nextCleanup = DateTime.UtcNow;
         while (true)
         {
             notified = false;
             var published = await PublishBatchAsync(connection, cancellationToken);
-            if (DateTime.UtcNow >= nextCleanup)
-            {
-                await OutboxTable.DeleteSentAsync(connection, options.Retention, cancellationToken);
-                nextCleanup = DateTime.UtcNow + TimeSpan.FromMinutes(1);
-            }
             if (published < options.BatchSize && !notified)
             {
                 await connection.WaitAsync(options.PollInterval, cancellationToken);
