@@ -40,6 +40,8 @@ public static class MessagingExtensions
         services.AddScoped<DbContext>(sp => sp.GetRequiredService<TContext>());
         services.AddScoped<TransactionalOutbox>();
         services.AddSingleton<BrokerPublisher>();
+        services.AddHostedService(sp => new MessagingCleanupService(databaseConnectionString, options,
+            sp.GetRequiredService<ILogger<MessagingCleanupService>>()));
         if (options.Relay != RelayKind.None)
         {
             services.AddSingleton<IMessageRelay>(sp => options.Relay switch

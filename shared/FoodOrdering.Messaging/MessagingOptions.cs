@@ -35,6 +35,12 @@ public sealed record MessagingOptions
     /// <summary>How long sent rows stay in the outbox (for inspection) before cleanup deletes them.</summary>
     public TimeSpan Retention { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How long processed_messages remembers a message id (MassTransit's DuplicateDetectionWindow): a
+    /// duplicate arriving later than this after the original is processed again. Older rows are deleted.
+    /// </summary>
+    public TimeSpan DuplicateDetectionWindow { get; init; } = TimeSpan.FromDays(7);
+
     /// <summary>Wait before retrying after the database or the broker failed.</summary>
     public TimeSpan ErrorBackoff { get; init; } = TimeSpan.FromSeconds(1);
 

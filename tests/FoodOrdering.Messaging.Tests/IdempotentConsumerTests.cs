@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FoodOrdering.Launcher.Processes;
 using FoodOrdering.RelayBenchmark;
 using FoodOrdering.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -84,6 +85,28 @@ public sealed class IdempotentConsumerTests(PollingRelayFixture fixture) : IClas
         var (_, headers) = await rabbitMq.WaitForMessageAsync(ErrorQueue, (body, _) => body == envelope);
         Assert.Contains("knows this message's type", headers["MT-Fault-Message"]);
     }
+
+    [Fact]
+    public async Task Processed_messages_older_than_the_duplicate_detection_window_are_deleted_and_newer_ones_kept()
+    {
+        var handler = NewKey();
+        var (outside, inside) = (Guid.NewGuid(), Guid.NewGuid());
+        // The default window is 7 days: one row just outside it, one just inside.
+        await fixture.Database.ScalarAsync<int>($"""
+            INSERT INTO processed_messages (handler, message_id, processed_at)
+            VALUES ('{handler}', '{outside}', now() - interval '7 days 1 hour'), ('{handler}', '{inside}', now() - interval '6 days 23 hours')
+            """);
+
+        // Cleanup runs when a service starts (then every minute): start one that only cleans up.
+        using var service = await fixture.StartServiceAsync(fixture.Options with { Relay = RelayKind.None }, consumers: _ => { }, instance: "cleanup");
+        await Wait.UntilAsync(async _ => await CountAsync(outside) == 0, TimeSpan.FromSeconds(30), "the expired inbox row to be deleted", CancellationToken.None);
+        await service.StopAsync();
+
+        Assert.Equal(1L, await CountAsync(inside));
+    }
+
+    private Task<long> CountAsync(Guid messageId) =>
+        fixture.Database.ScalarAsync<long>($"SELECT count(*) FROM processed_messages WHERE message_id = '{messageId}'");
 
     private static string NewKey() => $"k{Guid.NewGuid().ToString("N")[..8]}";
 }

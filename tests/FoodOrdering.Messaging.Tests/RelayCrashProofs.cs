@@ -56,6 +56,26 @@ public abstract class RelayCrashProofs(SubscriberOnlyFixture fixture, RelayKind 
         }
     }
 
+    [Fact]
+    public async Task A_relay_stopped_in_this_process_hands_over_to_the_next_one_at_once()
+    {
+        var key = $"k{Guid.NewGuid().ToString("N")[..8]}-handover";
+        // A relay that finds the previous one still active stands by for a poll interval: make that
+        // interval far longer than the wait below, so only an immediate hand-over passes.
+        var options = fixture.Options with { Relay = relay, PollInterval = TimeSpan.FromMinutes(2) };
+        using (var first = await fixture.StartServiceAsync(options, consumers: _ => { }, instance: "relay-1"))
+        {
+            await fixture.CommitAsync([new ProofEvent(key, 0)]);
+            await fixture.WaitUntilReceivedAsync(key, 1);
+            await first.StopAsync();
+        }
+
+        using var second = await fixture.StartServiceAsync(options, consumers: _ => { }, instance: "relay-2");
+        await fixture.CommitAsync([new ProofEvent(key, 1)]);
+        await fixture.WaitUntilReceivedAsync(key, 2, TimeSpan.FromSeconds(20));
+        await second.StopAsync();
+    }
+
     private Task<long> SentCountAsync() => fixture.Database.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL");
 
     private ManagedProcess StartRelayProcess(string name) =>

@@ -1,3 +1,4 @@
+using FoodOrdering.Launcher.Processes;
 using FoodOrdering.Messaging.Outbox;
 using FoodOrdering.RelayBenchmark;
 using Microsoft.EntityFrameworkCore;
@@ -74,4 +75,29 @@ public abstract class RelayProofs(MessagingFixture fixture)
 
 public sealed class PollingRelayProofs(PollingRelayFixture fixture) : RelayProofs(fixture), IClassFixture<PollingRelayFixture>;
 
-public sealed class LogTailingRelayProofs(LogTailingRelayFixture fixture) : RelayProofs(fixture), IClassFixture<LogTailingRelayFixture>;
+public sealed class LogTailingRelayProofs(LogTailingRelayFixture fixture) : RelayProofs(fixture), IClassFixture<LogTailingRelayFixture>
+{
+    [Fact]
+    public async Task An_idle_outbox_next_to_busy_tables_does_not_hold_their_WAL_and_skips_no_message()
+    {
+        var key = $"k{Guid.NewGuid().ToString("N")[..8]}";
+        await fixture.CommitAsync([new ProofEvent(key, 0)]);
+        await fixture.WaitUntilReceivedAsync(key, 1);
+
+        // Other tables are busy, the outbox is idle: the slot's confirmed position must still move past their WAL.
+        await fixture.Database.ScalarAsync<int>("CREATE TABLE busy_table (id bigint GENERATED ALWAYS AS IDENTITY, payload text)");
+        for (var transaction = 0; transaction < 5; transaction++)
+        {
+            await fixture.Database.ScalarAsync<int>("INSERT INTO busy_table (payload) SELECT repeat('x', 200) FROM generate_series(1, 2000)");
+        }
+        var busyEnd = await fixture.Database.ScalarAsync<string>("SELECT pg_current_wal_lsn()::text");
+        await Wait.UntilAsync(async _ => await fixture.Database.ScalarAsync<bool>(
+                $"SELECT confirmed_flush_lsn >= '{busyEnd}'::pg_lsn FROM pg_replication_slots WHERE slot_name = '{fixture.Options.ReplicationSlot}'"),
+            TimeSpan.FromSeconds(30), $"the replication slot to confirm the other tables' WAL up to {busyEnd}", CancellationToken.None);
+
+        // Acknowledging that position skipped nothing: the next outbox message still arrives.
+        await fixture.CommitAsync([new ProofEvent(key, 1)]);
+        await fixture.WaitUntilReceivedAsync(key, 2);
+        Assert.Equal([0, 1], (await fixture.ReceivedAsync(key)).Select(r => r.Sequence));
+    }
+}

@@ -26,6 +26,9 @@ public sealed class LogTailingMessageRelay(string connectionString, BrokerPublis
     // Telling the server our position costs decoding throughput: at most once a second while busy.
     private static readonly TimeSpan StatusUpdateInterval = TimeSpan.FromSeconds(1);
 
+    // True from a transaction's Begin until the reader handed it to the publisher (see AcknowledgeIdlePositionAsync).
+    private volatile bool readingTransaction;
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
@@ -104,11 +107,13 @@ public sealed class LogTailingMessageRelay(string connectionString, BrokerPublis
         // Protocol V1 (never streams uncommitted transactions); binary values so numbers arrive as numbers.
         var pgOutput = new PgOutputReplicationOptions(Publication, PgOutputProtocolVersion.V1, binary: true);
         var rows = new List<OutboxMessage>();
+        readingTransaction = false;
         await foreach (var message in replication.StartReplication(slot, pgOutput, cancellationToken))
         {
             switch (message)
             {
                 case BeginMessage:
+                    readingTransaction = true;
                     rows = [];
                     break;
                 case InsertMessage insert:
@@ -116,6 +121,7 @@ public sealed class LogTailingMessageRelay(string connectionString, BrokerPublis
                     break;
                 case CommitMessage commit:
                     await committed.WriteAsync(new CommittedTransaction(rows, commit.TransactionEndLsn), cancellationToken);
+                    readingTransaction = false; // only now: until the write, the channel looked empty
                     break;
             }
         }
@@ -125,10 +131,16 @@ public sealed class LogTailingMessageRelay(string connectionString, BrokerPublis
         ChannelReader<CommittedTransaction> committed, CancellationToken cancellationToken)
     {
         var nextStatusUpdate = DateTime.UtcNow;
+        var acknowledged = default(NpgsqlLogSequenceNumber);
         try
         {
-            while (await committed.WaitToReadAsync(cancellationToken))
+            while (true)
             {
+                if (!await WaitForTransactionsAsync(committed, StatusUpdateInterval, cancellationToken))
+                {
+                    acknowledged = await AcknowledgeIdlePositionAsync(replication, committed, acknowledged, cancellationToken);
+                    continue;
+                }
                 // Several small transactions make one batch: fewer round trips, the same order.
                 var batch = new List<OutboxMessage>();
                 var lastEnd = default(NpgsqlLogSequenceNumber);
@@ -141,6 +153,7 @@ public sealed class LogTailingMessageRelay(string connectionString, BrokerPublis
                 await publisher.PublishInKeyOrderAsync(batch, cancellationToken);
                 await OutboxTable.MarkSentAsync(database, batch, cancellationToken);
                 replication.SetReplicationStatus(lastEnd);
+                acknowledged = lastEnd;
                 if (DateTime.UtcNow >= nextStatusUpdate || committed.Count == 0)
                 {
                     await replication.SendStatusUpdate(cancellationToken);
@@ -160,6 +173,44 @@ public sealed class LogTailingMessageRelay(string connectionString, BrokerPublis
                 logger.LogDebug(e, "Could not report the last replication position; the next relay replays from the previous one");
             }
         }
+    }
+
+    /// <summary>Waits until committed transactions are ready; false if none came within <paramref name="timeout"/>.</summary>
+    private static async Task<bool> WaitForTransactionsAsync(ChannelReader<CommittedTransaction> committed, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timer.CancelAfter(timeout);
+        try
+        {
+            // The reader never completes the channel, so this returns true or throws.
+            return await committed.WaitToReadAsync(timer.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// While the outbox is idle, acknowledges the position the server last reported (its keepalives carry
+    /// how far it has decoded the log, including other tables' changes). Acknowledging only commit LSNs
+    /// would make an idle outbox next to busy tables hold all their WAL on the server. Safe only when
+    /// nothing is in flight: every outbox transaction that committed before that position was published.
+    /// </summary>
+    private async Task<NpgsqlLogSequenceNumber> AcknowledgeIdlePositionAsync(LogicalReplicationConnection replication,
+        ChannelReader<CommittedTransaction> committed, NpgsqlLogSequenceNumber acknowledged, CancellationToken cancellationToken)
+    {
+        // The position first, the checks second. A transaction whose Commit arrived before this read was
+        // then either published (this loop is the publisher, now idle) or is still seen below, in the reader
+        // or in the channel. One that commits later ends after this position, so the slot still sends it.
+        var position = replication.LastReceivedLsn;
+        if (readingTransaction || committed.Count > 0 || position <= acknowledged)
+        {
+            return acknowledged;
+        }
+        replication.SetReplicationStatus(position);
+        await replication.SendStatusUpdate(cancellationToken);
+        return position;
     }
 
     /// <summary>Reads an inserted row, column by column in table order (Schema/messaging.sql).</summary>
