@@ -38,7 +38,16 @@ public sealed class TestSystem : IAsyncDisposable
         };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromMinutes(2));
-        return new TestSystem(options, postgresServer, await FtgoSystem.StartAsync(options, timeout.Token));
+        try
+        {
+            // On failure FtgoSystem has already stopped whatever it started; only the folder is ours to remove.
+            return new TestSystem(options, postgresServer, await FtgoSystem.StartAsync(options, timeout.Token));
+        }
+        catch
+        {
+            Directory.Delete(options.DataDirectory, recursive: true);
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()
