@@ -83,7 +83,8 @@ public sealed class LauncherTests
             Assert.NotEmpty(ProcessesMentioning(dataDirectory));
 
             Posix.Signal(process.Id, Posix.SigInt);
-            await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(1)).Token);
+            using var exitTimeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            await process.WaitForExitAsync(exitTimeout.Token);
 
             // Nothing that was started for this data folder survives: postmaster, beam.smp, epmd, services.
             await Wait.UntilAsync(_ => Task.FromResult(ProcessesMentioning(dataDirectory).Count == 0), TimeSpan.FromSeconds(10),

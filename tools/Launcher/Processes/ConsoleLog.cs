@@ -7,7 +7,7 @@ public static class ConsoleLog
     private static readonly bool UseColour = !Console.IsOutputRedirected || Environment.GetEnvironmentVariable("FORCE_COLOR") is not null;
     private static readonly int[] Palette = [36, 33, 35, 32, 34, 96, 93, 95];
 
-    public static int Width { get; set; } = 10;
+    private const int Width = 10;
 
     /// <summary>Keeps child processes' output off the console (tests, `./ftgo test`); it still reaches their RecentLines.</summary>
     public static bool QuietProcesses { get; set; }
