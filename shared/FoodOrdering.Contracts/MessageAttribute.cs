@@ -16,9 +16,10 @@ public enum MessageKind
 /// <summary>
 /// Marks a record as a message contract: its kind, the channel it travels on (none for replies: they
 /// go where the command's reply channel header says) and its schema version, which travels in a header
-/// so a consumer can tell an old shape from a new one. <see cref="Sharded"/> marks a sharded channel
-/// (chapter 3, "competing receivers and message ordering"): split by message key over N partitions,
-/// each consumed by one instance at a time.
+/// so a consumer can tell an old shape from a new one. <see cref="Partitions"/> makes the channel a
+/// sharded channel (chapter 3, "competing receivers and message ordering"): split by message key over
+/// that many partitions, each consumed by one instance at a time. Sender and receivers read the number
+/// from here, so they always agree on it.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class MessageAttribute(MessageKind kind, string? channel = null, int schemaVersion = 1) : Attribute
@@ -26,5 +27,6 @@ public sealed class MessageAttribute(MessageKind kind, string? channel = null, i
     public MessageKind Kind { get; } = kind;
     public string? Channel { get; } = channel;
     public int SchemaVersion { get; } = schemaVersion;
-    public bool Sharded { get; init; }
+    /// <summary>0: an ordinary channel; N: a sharded channel of N partitions.</summary>
+    public int Partitions { get; init; }
 }

@@ -5,31 +5,50 @@ using FoodOrdering.Contracts;
 namespace FoodOrdering.Messaging;
 
 /// <summary>One message contract: its .NET type and what its [Message] attribute says.</summary>
-public sealed record MessageContract(Type Type, MessageKind Kind, string? Channel, int SchemaVersion, bool Sharded)
+public sealed record MessageContract(Type Type, MessageKind Kind, string? Channel, int SchemaVersion, int Partitions)
 {
     /// <summary>The name in the message type header and in docs/asyncapi.yaml.</summary>
     public string Name => Type.Name;
+
+    public bool Sharded => Partitions > 0;
 }
 
 /// <summary>
 /// Every message contract of FoodOrdering.Contracts, found by its [Message] attribute, looked up by type
-/// (when writing to the outbox) and by name (when the relay turns an outbox row back into a message).
+/// (when writing to the outbox) and by name (when the relay prepares a channel for an outbox row).
+/// Names are the identity on the wire, so two contracts with one name stop the start-up.
 /// </summary>
 public static class MessageContracts
 {
     private static readonly ConcurrentDictionary<Type, MessageContract> ByType = new();
     private static readonly ConcurrentDictionary<string, MessageContract> ByName = new();
+    private static readonly Lock Adding = new();
 
     static MessageContracts() => AddFrom(typeof(MessageAttribute).Assembly);
 
     /// <summary>The [Message] records of <paramref name="assembly"/>, in: for tests and tools with contracts of their own.</summary>
     public static void AddFrom(Assembly assembly)
     {
-        foreach (var type in assembly.GetTypes())
+        lock (Adding)
         {
-            if (type.GetCustomAttribute<MessageAttribute>() is { } attribute)
+            foreach (var type in assembly.GetTypes())
             {
-                var contract = new MessageContract(type, attribute.Kind, attribute.Channel, attribute.SchemaVersion, attribute.Sharded);
+                if (type.GetCustomAttribute<MessageAttribute>() is not { } attribute)
+                {
+                    continue;
+                }
+                var contract = new MessageContract(type, attribute.Kind, attribute.Channel, attribute.SchemaVersion, attribute.Partitions);
+                if (ByName.TryGetValue(contract.Name, out var existing) && existing.Type != type)
+                {
+                    throw new InvalidOperationException(
+                        $"Two message contracts are named {contract.Name}: {existing.Type.FullName} and {type.FullName}. The name is the message type on the wire: rename one.");
+                }
+                if (contract.Kind == MessageKind.Reply ? contract.Channel is not null : contract.Channel is null)
+                {
+                    throw new InvalidOperationException(contract.Kind == MessageKind.Reply
+                        ? $"{type.FullName} is a reply: it goes to the channel the command names, so its [Message] names none."
+                        : $"{type.FullName} is a {contract.Kind}: its [Message] must name its channel.");
+                }
                 ByType[type] = contract;
                 ByName[contract.Name] = contract;
             }

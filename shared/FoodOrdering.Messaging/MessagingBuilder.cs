@@ -9,30 +9,56 @@ namespace FoodOrdering.Messaging;
 /// <summary>
 /// What a service consumes, declared in its Extensions class:
 /// <c>messaging.Subscribe&lt;ConsumerCreated, OpenAccountHandler&gt;("accounting")</c> (queue
-/// accounting-service.consumer-events) or <c>messaging.Handle&lt;TCommand, THandler&gt;("consumer-service-commands")</c>.
-/// Every handler runs inside an <see cref="IdempotentConsumer{TMessage, THandler}"/>.
+/// accounting-service.consumer-events), <c>messaging.Handle&lt;TCommand, THandler&gt;()</c> (the command's
+/// channel), <c>messaging.HandleReply&lt;TReply, THandler&gt;("create-order-saga-replies")</c> or
+/// <c>messaging.HandleSharded&lt;TCommand, THandler&gt;(new ShardedChannel(instance, instances))</c>.
+/// Every handler runs inside an <see cref="IdempotentConsumer{TMessage, THandler}"/>; a declaration that
+/// does not fit the contract's kind, or a handler name used twice, stops the start-up.
+/// Every queue keeps one key's messages in order, with one instance or several: one message at a time,
+/// one active consumer per queue (<see cref="ChannelTopology"/>), and failures retried in place.
 /// </summary>
 public sealed class MessagingBuilder(IServiceCollection services, MessagingOptions options)
 {
     private readonly List<Subscription> subscriptions = [];
 
-    /// <summary>Attempts after the first one before a failing message goes to the error queue.</summary>
+    /// <summary>Attempts after the first one before a message that fails for good goes to the error queue.</summary>
     public int RetryLimit { get; set; } = 3;
 
     public TimeSpan RetryInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Consumes <typeparamref name="TMessage"/> from a queue of this service: its command channel or a saga's reply channel.</summary>
-    public MessagingBuilder Handle<TMessage, THandler>(string queue)
-        where TMessage : class
-        where THandler : class, IMessageHandler<TMessage> =>
-        Add<TMessage, THandler>(queue, binding: null);
+    /// <summary>The first pause after a transient failure (database restarting, deadlock); it doubles up to <see cref="TransientRetryMaxInterval"/>.</summary>
+    public TimeSpan TransientRetryInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    public TimeSpan TransientRetryMaxInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Consumes a command from its command channel (the queue of that channel's name).</summary>
+    public MessagingBuilder Handle<TCommand, THandler>()
+        where TCommand : class
+        where THandler : class, IMessageHandler<TCommand>
+    {
+        var contract = Expect<TCommand>(MessageKind.Command, "Handle");
+        if (contract.Sharded)
+        {
+            throw new InvalidOperationException($"{contract.Name} travels on a sharded channel: consume it with HandleSharded.");
+        }
+        return Add<TCommand, THandler>(contract.Channel!, binding: null);
+    }
+
+    /// <summary>Consumes a reply from a reply channel of this service (e.g. its saga's), the channel its commands name.</summary>
+    public MessagingBuilder HandleReply<TReply, THandler>(string replyChannel)
+        where TReply : class
+        where THandler : class, IMessageHandler<TReply>
+    {
+        Expect<TReply>(MessageKind.Reply, "HandleReply");
+        return Add<TReply, THandler>(replyChannel, binding: null);
+    }
 
     /// <summary>Subscribes to an event channel: a queue of the subscribing service, bound to the channel.</summary>
     public MessagingBuilder Subscribe<TEvent, THandler>(string subscriberService)
         where TEvent : class
         where THandler : class, IMessageHandler<TEvent>
     {
-        var channel = MessageContracts.For(typeof(TEvent)).Channel!;
+        var channel = Expect<TEvent>(MessageKind.Event, "Subscribe").Channel!;
         return Add<TEvent, THandler>(Channels.SubscriberQueue(subscriberService, channel), new Binding(channel, Sharded: false));
     }
 
@@ -41,20 +67,37 @@ public sealed class MessagingBuilder(IServiceCollection services, MessagingOptio
         where TMessage : class
         where THandler : class, IMessageHandler<TMessage>
     {
-        var channel = MessageContracts.For(typeof(TMessage)).Channel!;
-        foreach (var partition in shards.OwnedPartitions)
+        var contract = MessageContracts.For(typeof(TMessage));
+        if (!contract.Sharded || contract.Kind == MessageKind.Reply)
         {
-            Add<TMessage, THandler>(ShardedChannel.PartitionQueue(channel, partition), new Binding(channel, Sharded: true));
+            throw new InvalidOperationException($"HandleSharded needs a contract on a sharded channel ([Message(..., Partitions = N)]); {contract.Name} is not one.");
+        }
+        foreach (var partition in shards.OwnedPartitions(contract.Partitions))
+        {
+            Add<TMessage, THandler>(ChannelTopology.PartitionQueue(contract.Channel!, partition), new Binding(contract.Channel!, Sharded: true));
         }
         return this;
+    }
+
+    private static MessageContract Expect<TMessage>(MessageKind kind, string method)
+    {
+        var contract = MessageContracts.For(typeof(TMessage));
+        return contract.Kind == kind
+            ? contract
+            : throw new InvalidOperationException($"{method} takes a {kind} contract; {contract.Name} is a {contract.Kind}.");
     }
 
     private MessagingBuilder Add<TMessage, THandler>(string queue, Binding? binding)
         where TMessage : class
         where THandler : class, IMessageHandler<TMessage>
     {
+        if (subscriptions.FirstOrDefault(s => s.HandlerName == THandler.Name && s.HandlerType != typeof(THandler)) is { } clash)
+        {
+            throw new InvalidOperationException(
+                $"{typeof(THandler).Name} and {clash.HandlerType.Name} are both named '{THandler.Name}': the inbox would mix up their processed messages.");
+        }
         services.TryAddScoped<THandler>();
-        subscriptions.Add(new Subscription(queue, binding, typeof(IdempotentConsumer<TMessage, THandler>)));
+        subscriptions.Add(new Subscription(queue, binding, typeof(IdempotentConsumer<TMessage, THandler>), THandler.Name, typeof(THandler)));
         return this;
     }
 
@@ -66,7 +109,7 @@ public sealed class MessagingBuilder(IServiceCollection services, MessagingOptio
         }
     }
 
-    /// <summary>One receive endpoint (queue) per distinct queue name, consuming in order, with bounded retries.</summary>
+    /// <summary>One receive endpoint (queue) per distinct queue name.</summary>
     internal void ConfigureReceiveEndpoints(IRabbitMqBusFactoryConfigurator bus, IBusRegistrationContext context)
     {
         foreach (var queue in subscriptions.GroupBy(s => s.Queue))
@@ -79,22 +122,38 @@ public sealed class MessagingBuilder(IServiceCollection services, MessagingOptio
                 {
                     if (binding.Sharded)
                     {
-                        // The binding key of a consistent-hash exchange is the partition's weight: all equal.
                         endpoint.Bind(options.ChannelPrefix + binding.Channel, exchange =>
                         {
-                            exchange.ExchangeType = ShardedChannel.ExchangeType;
-                            exchange.RoutingKey = "1";
+                            exchange.ExchangeType = ChannelTopology.HashExchangeType;
+                            exchange.RoutingKey = ChannelTopology.PartitionWeight;
                         });
-                        endpoint.SingleActiveConsumer = true;
                     }
                     else
                     {
                         endpoint.Bind(options.ChannelPrefix + binding.Channel);
                     }
                 }
-                // One message at a time keeps each key's messages in order (chapter 3, "preserving message ordering").
+                // One key's messages in order (chapter 3, "preserving message ordering"): one message at a
+                // time, and one active consumer per queue however many instances run (the same queue
+                // arguments as the relay declares: ChannelTopology).
                 endpoint.ConcurrentMessageLimit = 1;
-                endpoint.UseMessageRetry(retry => retry.Interval(RetryLimit, RetryInterval));
+                endpoint.SingleActiveConsumer = true;
+
+                // A transient failure (the database restarting or failing over, a deadlock) pauses the queue,
+                // retrying the same message with growing pauses for as long as it lasts: nothing good goes to
+                // the error queue, and no later message of the key overtakes it.
+                endpoint.UseMessageRetry(retry =>
+                {
+                    retry.Exponential(int.MaxValue, TransientRetryInterval, TransientRetryMaxInterval, TransientRetryInterval);
+                    retry.Handle<Exception>(TransientFailures.IsTransient);
+                });
+                // Anything else (a bug, a message that breaks a rule) gets a few more tries, then goes to
+                // {queue}_error with the exception as the reason, and the queue moves on.
+                endpoint.UseMessageRetry(retry =>
+                {
+                    retry.Interval(RetryLimit, RetryInterval);
+                    retry.Ignore<Exception>(TransientFailures.IsTransient);
+                });
                 endpoint.ConfigureDeadLetter(deadLetter => deadLetter.UseFilter(new UnknownMessageTypeFilter()));
                 foreach (var subscription in queue)
                 {
@@ -107,5 +166,5 @@ public sealed class MessagingBuilder(IServiceCollection services, MessagingOptio
     /// <summary>The channel (exchange) a queue is bound to, besides the exchange of its own name.</summary>
     private sealed record Binding(string Channel, bool Sharded);
 
-    private sealed record Subscription(string Queue, Binding? Binding, Type ConsumerType);
+    private sealed record Subscription(string Queue, Binding? Binding, Type ConsumerType, string HandlerName, Type HandlerType);
 }

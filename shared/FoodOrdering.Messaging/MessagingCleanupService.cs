@@ -8,7 +8,8 @@ namespace FoodOrdering.Messaging;
 /// <summary>
 /// Keeps the two messaging tables from growing forever: once at start and then every minute it deletes
 /// outbox rows sent longer ago than <see cref="MessagingOptions.Retention"/> and processed_messages rows
-/// older than <see cref="MessagingOptions.DuplicateDetectionWindow"/> (MassTransit's InboxCleanupService).
+/// older than <see cref="MessagingOptions.DuplicateDetectionWindow"/> (MassTransit's InboxCleanupService),
+/// 10,000 rows per statement, each found through an index on its time column.
 /// It runs in every instance, relay or not: the deletes are idempotent, so instances never conflict.
 /// </summary>
 public sealed class MessagingCleanupService(string connectionString, MessagingOptions options, ILogger<MessagingCleanupService> logger)
@@ -28,10 +29,10 @@ public sealed class MessagingCleanupService(string connectionString, MessagingOp
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 // A database outage only postpones the cleanup to the next round.
-                logger.LogWarning(e, "Messaging cleanup failed; retrying in {Interval}", Interval);
+                logger.LogWarning("Messaging cleanup failed ({Reason}); retrying in {Interval}", e.Message, Interval);
             }
         }
-        while (await WaitForNextRoundAsync(timer, stoppingToken));
+        while (await OutboxMonitor.WaitForNextRoundAsync(timer, stoppingToken));
     }
 
     private async Task CleanUpAsync(CancellationToken cancellationToken)
@@ -50,22 +51,6 @@ public sealed class MessagingCleanupService(string connectionString, MessagingOp
     /// Deletes inbox rows older than <paramref name="window"/>. A message redelivered after that is no
     /// longer recognised as a duplicate: the window must be longer than any redelivery can be late.
     /// </summary>
-    public static async Task<int> DeleteProcessedAsync(NpgsqlConnection connection, TimeSpan window, CancellationToken cancellationToken)
-    {
-        await using var delete = new NpgsqlCommand("DELETE FROM processed_messages WHERE processed_at < now() - @window", connection);
-        delete.Parameters.AddWithValue("window", window);
-        return await delete.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static async Task<bool> WaitForNextRoundAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false; // stopping
-        }
-    }
+    public static Task<int> DeleteProcessedAsync(NpgsqlConnection connection, TimeSpan window, CancellationToken cancellationToken) =>
+        OutboxTable.DeleteInBatchesAsync(connection, "processed_messages", "processed_at", window, cancellationToken);
 }

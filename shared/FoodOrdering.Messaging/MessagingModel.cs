@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FoodOrdering.Messaging;
 
-/// <summary>Maps the outbox and inbox tables (Schema/messaging.sql) into a service's own DbContext.</summary>
+/// <summary>Maps the outbox and inbox tables (the messaging track, Schema/*.sql) into a service's own DbContext.</summary>
 public static class MessagingModel
 {
     public static ModelBuilder AddOutboxAndInbox(this ModelBuilder modelBuilder)
@@ -22,8 +22,11 @@ public static class MessagingModel
             outbox.Property(m => m.CorrelationId).HasColumnName("correlation_id");
             outbox.Property(m => m.ReplyChannel).HasColumnName("reply_channel");
             outbox.Property(m => m.Payload).HasColumnName("payload");
+            outbox.Property(m => m.Headers).HasColumnName("headers").HasColumnType("jsonb");
             outbox.Property(m => m.CreatedAt).HasColumnName("created_at").ValueGeneratedOnAdd();
             outbox.Property(m => m.SentAt).HasColumnName("sent_at");
+            outbox.Property(m => m.FailedAt).HasColumnName("failed_at");
+            outbox.Property(m => m.FailureReason).HasColumnName("failure_reason");
         });
         modelBuilder.Entity<ProcessedMessage>(inbox =>
         {

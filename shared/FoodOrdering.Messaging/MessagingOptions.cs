@@ -24,7 +24,7 @@ public sealed record MessagingOptions
 
     public RelayKind Relay { get; init; } = RelayKind.Polling;
 
-    /// <summary>Names this service's advisory lock and replication slot: one active relay per service.</summary>
+    /// <summary>Names this service's relay lock and replication slot: one active relay per service and database.</summary>
     public string ServiceName { get; init; } = "service";
 
     public int BatchSize { get; init; } = 500;
@@ -41,8 +41,30 @@ public sealed record MessagingOptions
     /// </summary>
     public TimeSpan DuplicateDetectionWindow { get; init; } = TimeSpan.FromDays(7);
 
-    /// <summary>Wait before retrying after the database or the broker failed.</summary>
+    /// <summary>
+    /// The first wait before retrying after the database or the broker failed, or after a channel no queue
+    /// receives yet; each further failure in a row doubles it, up to <see cref="MaxBackoff"/>.
+    /// </summary>
     public TimeSpan ErrorBackoff { get; init; } = TimeSpan.FromSeconds(1);
 
-    public string ReplicationSlot => $"outbox_relay_{new string(ServiceName.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).ToArray())}";
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long the relay waits for the broker to confirm a publish before it gives up on the connection and retries.</summary>
+    public TimeSpan PublishTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A payload larger than this can never be published: the relay marks it failed instead.</summary>
+    public int MaxMessageBytes { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// This service's replication slot in <paramref name="database"/>. Slot names are unique per PostgreSQL
+    /// server, not per database, so the database is part of the name: two databases of one service on one
+    /// server (two environments, a lab database, test databases) each get their own slot.
+    /// </summary>
+    public string ReplicationSlotFor(string database)
+    {
+        // Slot names: lower-case letters, digits and underscores, at most 63 characters.
+        static string Clean(string name) => new(name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());
+        var name = $"outbox_relay_{Clean(ServiceName)}__{Clean(database)}";
+        return name.Length <= 63 ? name : $"{name[..54]}_{StableHash.Of(name):x8}";
+    }
 }

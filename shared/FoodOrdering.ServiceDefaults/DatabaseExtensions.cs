@@ -12,7 +12,9 @@ public static class DatabaseExtensions
 {
     /// <summary>
     /// Registers <typeparamref name="TContext"/> on the connection string <paramref name="connectionName"/>,
-    /// a readiness check on it, and the migration runner for the SQL files embedded in its assembly.
+    /// a readiness check on it, and the migration runner: first the building blocks' tracks (each
+    /// registered as a <see cref="MigrationTrack"/>, e.g. by AddMessaging), then the SQL files embedded in
+    /// the service's own assembly.
     /// </summary>
     public static WebApplicationBuilder AddServiceDatabase<TContext>(this WebApplicationBuilder builder, string connectionName)
         where TContext : DbContext
@@ -22,8 +24,9 @@ public static class DatabaseExtensions
 
         builder.Services.AddDbContext<TContext>(o => o.UseNpgsql(connectionString));
         builder.Services.AddHealthChecks().AddDbContextCheck<TContext>("database", tags: [ServiceDefaultsExtensions.ReadyTag]);
-        builder.Services.AddSingleton(sp => new SqlMigrationRunner(
-            connectionString, typeof(TContext).Assembly, sp.GetRequiredService<ILoggerFactory>().CreateLogger<SqlMigrationRunner>()));
+        builder.Services.AddSingleton(sp => new SqlMigrationRunner(connectionString,
+            [.. sp.GetServices<MigrationTrack>(), MigrationTrack.Service(typeof(TContext).Assembly)],
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<SqlMigrationRunner>()));
         return builder;
     }
 

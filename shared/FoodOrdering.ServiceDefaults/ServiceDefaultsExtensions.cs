@@ -16,8 +16,14 @@ namespace FoodOrdering.ServiceDefaults;
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
+    /// <summary>/health/live: the process runs.</summary>
     public const string LiveTag = "live";
+
+    /// <summary>/health/ready: the service can do its work. Its own database only: never another service or the broker.</summary>
     public const string ReadyTag = "ready";
+
+    /// <summary>In /health only: the broker and the outbox (a service keeps answering while they are away).</summary>
+    public const string MessagingTag = "messaging";
 
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceTitle)
     {
@@ -38,7 +44,7 @@ public static class ServiceDefaultsExtensions
         // A body that cannot be read (bad JSON, wrong types) throws, so the handler above can name the field.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
-        // /health/live: the process runs. /health/ready: its dependencies (database, broker) answer.
+        // /health/live: the process runs. /health/ready: its own database answers. /health: every check, with details.
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), tags: [LiveTag]);
 
         builder.Services.AddEndpointsApiExplorer();
@@ -53,6 +59,7 @@ public static class ServiceDefaultsExtensions
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
 
         app.UseSwagger();
         app.UseSwaggerUI();

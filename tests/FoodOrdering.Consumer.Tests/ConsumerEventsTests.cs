@@ -28,8 +28,9 @@ public sealed class ConsumerEventsTests(ConsumerServiceFactory service) : IClass
         response.EnsureSuccessStatusCode();
         var consumerId = (await response.Content.ReadFromJsonAsync<JsonNode>())!["consumerId"]!.GetValue<long>();
 
-        var (body, headers) = await rabbitMq.WaitForMessageAsync(watch, (body, _) => body.Contains("ConsumerCreated"));
-        var message = JsonNode.Parse(body)!["message"]!;
+        var (body, headers) = await rabbitMq.WaitForMessageAsync(watch, (_, headers) => headers.GetValueOrDefault("ftgo-message-type") == "ConsumerCreated");
+        // The body is the outbox row's payload, as it is: plain JSON any client can read.
+        var message = JsonNode.Parse(body)!;
         Assert.Equal(consumerId, message["consumerId"]!.GetValue<long>());
         Assert.Equal("Ada", message["firstName"]!.GetValue<string>());
         Assert.Equal("500.00", message["orderLimit"]!.GetValue<string>());
@@ -39,17 +40,18 @@ public sealed class ConsumerEventsTests(ConsumerServiceFactory service) : IClass
         // The broker message id is the outbox row's id, and the row is marked sent after the confirm.
         var outboxId = await service.Database.ScalarAsync<string>("SELECT id::text FROM outbox WHERE message_type = 'ConsumerCreated'");
         Assert.Equal(outboxId, headers["MessageId"]);
+        Assert.Equal(body, await service.Database.ScalarAsync<string>($"SELECT payload FROM outbox WHERE id = '{outboxId}'"));
         Assert.True(Guid.TryParse(headers["CorrelationId"], out _));
         await WaitUntilSentAsync(outboxId!);
     }
 
     [Fact]
-    public void Readiness_includes_the_message_broker()
+    public void Readiness_is_the_services_own_database_and_the_broker_and_outbox_are_in_the_health_report()
     {
         var checks = service.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations;
 
-        Assert.Contains(checks, check => check.Name.Contains("masstransit", StringComparison.OrdinalIgnoreCase)
-            && check.Tags.Contains(ServiceDefaultsExtensions.ReadyTag));
+        Assert.Equal(["database"], checks.Where(c => c.Tags.Contains(ServiceDefaultsExtensions.ReadyTag)).Select(c => c.Name));
+        Assert.Equal(["broker", "outbox"], checks.Where(c => c.Tags.Contains(ServiceDefaultsExtensions.MessagingTag)).Select(c => c.Name).Order());
     }
 
     private Task WaitUntilSentAsync(string outboxId) =>

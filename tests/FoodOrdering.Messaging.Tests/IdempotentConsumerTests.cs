@@ -52,7 +52,7 @@ public sealed class IdempotentConsumerTests(PollingRelayFixture fixture) : IClas
 
         await fixture.WaitUntilReceivedAsync(key, 1);
         Assert.Equal([1], (await fixture.ReceivedAsync(key)).Select(r => r.Sequence));
-        var (body, headers) = await rabbitMq.WaitForMessageAsync(ErrorQueue, (body, _) => body.Contains(ids[0].ToString()));
+        var (body, headers) = await rabbitMq.WaitForMessageAsync(ErrorQueue, (_, headers) => headers["MessageId"] == ids[0].ToString());
         Assert.Contains($"Poison message for key {key}", headers["MT-Fault-Message"]);
         Assert.Contains(key, body);
     }

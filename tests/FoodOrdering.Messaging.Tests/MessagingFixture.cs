@@ -29,6 +29,9 @@ public abstract class MessagingFixture(RelayKind relay) : IAsyncLifetime
     public string RabbitMqUri { get; private set; } = "";
     public MessagingOptions Options { get; private set; } = null!;
 
+    /// <summary>The log-tailing relay's slot for this fixture's database.</summary>
+    public string ReplicationSlot => Options.ReplicationSlotFor(Database.Name);
+
     /// <summary>The subscriber's queue, as named on the broker.</summary>
     public string Queue => Options.ChannelPrefix + Channels.SubscriberQueue(Subscriber, "proof-events");
 
@@ -37,7 +40,8 @@ public abstract class MessagingFixture(RelayKind relay) : IAsyncLifetime
         MessageContracts.AddFrom(typeof(ProofEvent).Assembly);
         Database = await TestDatabase.NewAsync(GetType().Name);
         RabbitMqUri = await StartRabbitMqAsync();
-        await new SqlMigrationRunner(Database.ConnectionString, typeof(ProofDbContext).Assembly, NullLogger.Instance).ApplyAsync();
+        await new SqlMigrationRunner(Database.ConnectionString, [MessagingExtensions.SchemaTrack, MigrationTrack.Service(typeof(ProofDbContext).Assembly)],
+            NullLogger.Instance).ApplyAsync();
         Options = new MessagingOptions
         {
             Relay = relay,
@@ -121,13 +125,13 @@ public abstract class MessagingFixture(RelayKind relay) : IAsyncLifetime
             {
                 await using var drop = new NpgsqlCommand(
                     "SELECT count(pg_drop_replication_slot(slot_name)) FROM pg_replication_slots WHERE slot_name = @slot AND NOT active", connection);
-                drop.Parameters.AddWithValue("slot", Options.ReplicationSlot);
+                drop.Parameters.AddWithValue("slot", ReplicationSlot);
                 await drop.ExecuteScalarAsync(ct);
                 await using var left = new NpgsqlCommand("SELECT count(*) FROM pg_replication_slots WHERE slot_name = @slot", connection);
-                left.Parameters.AddWithValue("slot", Options.ReplicationSlot);
+                left.Parameters.AddWithValue("slot", ReplicationSlot);
                 return (long)(await left.ExecuteScalarAsync(ct))! == 0;
             },
-            TimeSpan.FromSeconds(30), $"replication slot {Options.ReplicationSlot} to be dropped", CancellationToken.None);
+            TimeSpan.FromSeconds(30), $"replication slot {ReplicationSlot} to be dropped", CancellationToken.None);
     }
 }
 

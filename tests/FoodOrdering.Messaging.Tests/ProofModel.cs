@@ -42,6 +42,8 @@ public sealed record ConsumerInstance(string Name);
 /// <summary>The handler under test: records each message; throws on poison.</summary>
 public sealed class RecordingHandler(ProofDbContext db, ConsumerInstance instance) : IMessageHandler<ProofEvent>, IMessageHandler<ProofCommand>
 {
+    public static string Name => "proof.recording";
+
     public Task HandleAsync(IncomingMessage<ProofEvent> message, CancellationToken cancellationToken) =>
         Record(message, message.Body.Key, message.Body.Sequence);
 

@@ -92,7 +92,7 @@ public sealed class LogTailingRelayProofs(LogTailingRelayFixture fixture) : Rela
         }
         var busyEnd = await fixture.Database.ScalarAsync<string>("SELECT pg_current_wal_lsn()::text");
         await Wait.UntilAsync(async _ => await fixture.Database.ScalarAsync<bool>(
-                $"SELECT confirmed_flush_lsn >= '{busyEnd}'::pg_lsn FROM pg_replication_slots WHERE slot_name = '{fixture.Options.ReplicationSlot}'"),
+                $"SELECT confirmed_flush_lsn >= '{busyEnd}'::pg_lsn FROM pg_replication_slots WHERE slot_name = '{fixture.ReplicationSlot}'"),
             TimeSpan.FromSeconds(30), $"the replication slot to confirm the other tables' WAL up to {busyEnd}", CancellationToken.None);
 
         // Acknowledging that position skipped nothing: the next outbox message still arrives.

@@ -9,7 +9,6 @@ namespace FoodOrdering.Messaging.Tests;
 /// </summary>
 public sealed class ShardedChannelProofs(SubscriberOnlyFixture fixture) : IClassFixture<SubscriberOnlyFixture>, IAsyncLifetime
 {
-    private const int Partitions = 4;
     private readonly List<IHost> instances = [];
     private IHost? relay;
 
@@ -19,7 +18,7 @@ public sealed class ShardedChannelProofs(SubscriberOnlyFixture fixture) : IClass
         foreach (var instance in new[] { 0, 1 })
         {
             instances.Add(await fixture.StartServiceAsync(fixture.Options,
-                m => m.HandleSharded<ProofCommand, RecordingHandler>(new ShardedChannel(Partitions, instance, Instances: 2)), $"instance-{instance}"));
+                m => m.HandleSharded<ProofCommand, RecordingHandler>(new ShardedChannel(instance, Instances: 2)), $"instance-{instance}"));
         }
         relay = await fixture.StartServiceAsync(fixture.Options with { Relay = RelayKind.Polling }, _ => { });
     }

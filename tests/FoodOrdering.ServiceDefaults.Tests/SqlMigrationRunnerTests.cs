@@ -21,8 +21,8 @@ public sealed class SqlMigrationRunnerTests : IAsyncLifetime
     [Fact]
     public void Migrations_are_found_in_version_order()
     {
-        Assert.Equal([1, 2], Runner().Migrations.Select(m => m.Version));
-        Assert.Equal("create_widgets", Runner().Migrations[0].Name);
+        Assert.Equal([1, 2], Runner().Tracks.Single().Migrations.Select(m => m.Version));
+        Assert.Equal("create_widgets", Runner().Tracks.Single().Migrations[0].Name);
     }
 
     [Fact]
@@ -30,7 +30,7 @@ public sealed class SqlMigrationRunnerTests : IAsyncLifetime
     {
         var applied = await Runner().ApplyAsync();
 
-        Assert.Equal([1, 2], applied);
+        Assert.Equal([1, 2], applied.Select(m => m.Version));
         Assert.Equal("blue", await database.ScalarAsync<string>("SELECT colour FROM widgets WHERE id = 1"));
         Assert.Equal(2L, await database.ScalarAsync<long>("SELECT count(*) FROM schema_history"));
     }
@@ -51,7 +51,7 @@ public sealed class SqlMigrationRunnerTests : IAsyncLifetime
     {
         var runs = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => Runner().ApplyAsync())));
 
-        Assert.Equal([1, 2], runs.SelectMany(applied => applied).Order());
+        Assert.Equal([1, 2], runs.SelectMany(applied => applied).Select(m => m.Version).Order());
         Assert.Equal(1L, await database.ScalarAsync<long>("SELECT count(*) FROM widgets"));
         Assert.Equal(2L, await database.ScalarAsync<long>("SELECT count(*) FROM schema_history"));
     }
@@ -86,10 +86,11 @@ public sealed class SqlMigrationRunnerTests : IAsyncLifetime
             await connection.OpenAsync();
             // 0002 inserts id 1: a row that is already there makes it fail half-way.
             await using var setUp = new NpgsqlCommand("CREATE TABLE widgets (id bigint PRIMARY KEY, name text NOT NULL); INSERT INTO widgets VALUES (1, 'x');" +
-                "CREATE TABLE schema_history (version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());", connection);
+                "CREATE TABLE schema_history (track text NOT NULL, version integer NOT NULL, name text NOT NULL, checksum text NOT NULL, " +
+                "applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (track, version));", connection);
             await setUp.ExecuteNonQueryAsync();
-            await using var record = new NpgsqlCommand("INSERT INTO schema_history (version, name, checksum) VALUES (1, 'create_widgets', @checksum)", connection);
-            record.Parameters.AddWithValue("checksum", Runner().Migrations[0].Checksum);
+            await using var record = new NpgsqlCommand("INSERT INTO schema_history (track, version, name, checksum) VALUES ('service', 1, 'create_widgets', @checksum)", connection);
+            record.Parameters.AddWithValue("checksum", Runner().Tracks.Single().Migrations[0].Checksum);
             await record.ExecuteNonQueryAsync();
         }
 

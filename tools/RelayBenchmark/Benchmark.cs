@@ -144,6 +144,8 @@ public static class Benchmark
     /// <summary>Records how long after its commit each message reached its handler.</summary>
     public sealed class LatencyHandler : IMessageHandler<ProofEvent>
     {
+        public static string Name => "benchmark.latency";
+
         public Task HandleAsync(IncomingMessage<ProofEvent> message, CancellationToken cancellationToken)
         {
             var key = (message.Body.Key, message.Body.Sequence);
@@ -219,7 +221,7 @@ public static class Benchmark
     private static async Task<string> NewDatabaseAsync(string server, string name)
     {
         var database = $"{server};Database=relay_benchmark_{name.ToLowerInvariant()}_{Environment.ProcessId}";
-        await new SqlMigrationRunner(database, typeof(Benchmark).Assembly, NullLogger.Instance).ApplyAsync();
+        await new SqlMigrationRunner(database, [MessagingExtensions.SchemaTrack], NullLogger.Instance).ApplyAsync();
         return database;
     }
 

@@ -11,5 +11,5 @@ namespace FoodOrdering.RelayBenchmark;
 public sealed record ProofEvent(string Key, int Sequence);
 
 /// <summary>The same, as a command on a sharded channel (the competing-consumers proof).</summary>
-[Message(MessageKind.Command, "proof-sharded-commands", Sharded = true)]
+[Message(MessageKind.Command, "proof-sharded-commands", Partitions = 4)]
 public sealed record ProofCommand(string Key, int Sequence);

@@ -9,5 +9,13 @@ namespace FoodOrdering.Messaging.Inbox;
 public interface IMessageHandler<TMessage>
     where TMessage : class
 {
+    /// <summary>
+    /// The name the inbox records this handler's processed messages under (processed_messages.handler),
+    /// e.g. "accounting.open-account". It must stay the same for as long as a message may be redelivered:
+    /// renaming the class changes nothing, renaming this makes the handler forget what it processed.
+    /// Unique per service (checked at start-up).
+    /// </summary>
+    static abstract string Name { get; }
+
     Task HandleAsync(IncomingMessage<TMessage> message, CancellationToken cancellationToken);
 }

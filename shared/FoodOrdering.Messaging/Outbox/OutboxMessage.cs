@@ -7,7 +7,10 @@ namespace FoodOrdering.Messaging.Outbox;
 /// </summary>
 public sealed class OutboxMessage
 {
-    /// <summary>Insertion order, assigned by the database: the relay publishes in this order.</summary>
+    /// <summary>
+    /// Assigned by the database under a per-key lock, so one key's positions follow its commit order
+    /// (Schema/0002): the relays publish one key's messages in this order.
+    /// </summary>
     public long Position { get; init; }
 
     public required Guid Id { get; init; }
@@ -24,11 +27,22 @@ public sealed class OutboxMessage
     public required Guid CorrelationId { get; init; }
     public string? ReplyChannel { get; init; }
 
-    /// <summary>The message body as JSON.</summary>
+    /// <summary>The message body as JSON: published exactly as stored, never re-serialised by the relay.</summary>
     public required string Payload { get; init; }
+
+    /// <summary>
+    /// More transport headers, as a JSON object of strings, published as they are: MassTransit's message
+    /// type URN (which tells the receiving MassTransit which consumer gets the message) and the W3C trace context.
+    /// </summary>
+    public string Headers { get; init; } = "{}";
 
     public DateTimeOffset CreatedAt { get; init; }
 
-    /// <summary>Set once the broker confirmed the publish; null while waiting.</summary>
+    /// <summary>When the broker confirmed the publish; null while waiting.</summary>
     public DateTimeOffset? SentAt { get; set; }
+
+    /// <summary>Set when the relay found the row can never be published (see <see cref="FailureReason"/>); it is then skipped.</summary>
+    public DateTimeOffset? FailedAt { get; set; }
+
+    public string? FailureReason { get; set; }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FoodOrdering.Contracts;
 using FoodOrdering.Messaging.Inbox;
+using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
 namespace FoodOrdering.Messaging.Outbox;
@@ -56,10 +57,20 @@ public sealed class TransactionalOutbox(DbContext db)
             CorrelationId = correlationId,
             ReplyChannel = replyChannel,
             Payload = JsonSerializer.Serialize(message, Json),
+            Headers = JsonSerializer.Serialize(TransportHeaders(contract)),
         };
         db.Set<OutboxMessage>().Add(outboxMessage);
         return outboxMessage.Id;
     }
+
+    /// <summary>
+    /// Written now, while the .NET type is known, so the relay can publish the row without it: the
+    /// receiving MassTransit picks the consumer by this URN.
+    /// </summary>
+    private static Dictionary<string, string> TransportHeaders(MessageContract contract) => new()
+    {
+        [MassTransit.MessageHeaders.MessageType] = MessageUrn.ForTypeString(contract.Type),
+    };
 
     private static string ChannelOf<TMessage>() =>
         MessageContracts.For(typeof(TMessage)).Channel

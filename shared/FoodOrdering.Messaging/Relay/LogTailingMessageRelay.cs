@@ -12,15 +12,18 @@ namespace FoodOrdering.Messaging.Relay;
 /// <summary>
 /// Message relay, transaction log tailing flavour (chapter 3, "publishing events using transaction log
 /// tailing"). PostgreSQL logical replication (pgoutput) streams every committed insert into the outbox,
-/// in commit order, from this service's replication slot. The relay publishes each transaction's rows,
-/// marks them sent, and only then acknowledges the transaction's end LSN to the slot, so a crash replays
-/// (never loses) unacknowledged transactions; the consumers' inbox absorbs the replays.
-/// One active relay per service: a replication slot streams to one connection at a time.
+/// in commit order, from this service's replication slot (one per service and database). The relay
+/// publishes each transaction's rows, marks them sent, and acknowledges the transaction's end LSN.
+/// The outbox table, not the slot, says what is unsent: on every start and reconnect the relay first
+/// publishes every unsent row of the table, then streams; streamed rows already sent are skipped; rows
+/// it could not publish (a held channel) stay unsent and are published from the table when due. So a
+/// relay that dies in the middle of a backlog, a slot created late, dropped or invalidated, loses nothing.
 /// </summary>
-public sealed class LogTailingMessageRelay(string connectionString, BrokerPublisher publisher, MessagingOptions options, ILogger<LogTailingMessageRelay> logger)
-    : IMessageRelay
+public sealed class LogTailingMessageRelay(string connectionString, BrokerPublisher publisher, MessagingOptions options, MessagingMetrics metrics,
+    ILogger<LogTailingMessageRelay> logger)
+    : MessageRelay(connectionString, publisher, options, metrics, logger)
 {
-    /// <summary>Created by Schema/messaging.sql.</summary>
+    /// <summary>Created by the messaging track's first migration.</summary>
     public const string Publication = "outbox_publication";
 
     // Telling the server our position costs decoding throughput: at most once a second while busy.
@@ -29,45 +32,26 @@ public sealed class LogTailingMessageRelay(string connectionString, BrokerPublis
     // True from a transaction's Begin until the reader handed it to the publisher (see AcknowledgeIdlePositionAsync).
     private volatile bool readingTransaction;
 
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                await TailAsync(cancellationToken);
-            }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ObjectInUse && !cancellationToken.IsCancellationRequested)
-            {
-                logger.LogInformation("Replication slot {Slot} is used by another relay; standing by", options.ReplicationSlot);
-                await Task.Delay(options.PollInterval, cancellationToken);
-            }
-            // Npgsql can surface a lost replication stream as almost any exception: reconnect on all of them.
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "Log-tailing relay failed; retrying in {Backoff}", options.ErrorBackoff);
-                await Task.Delay(options.ErrorBackoff, cancellationToken);
-            }
-        }
-    }
+    protected override string Name => "Log-tailing relay";
 
-    private async Task TailAsync(CancellationToken cancellationToken)
+    protected override async Task RunWhileActiveAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var database = new NpgsqlConnection(connectionString);
-        await database.OpenAsync(cancellationToken);
-        await using var replication = new LogicalReplicationConnection(connectionString);
+        var slot = Options.ReplicationSlotFor(connection.Database);
+        await ReplicationSlots.DropIfIdleAsync(connection, ReplicationSlots.LegacyName(Options), cancellationToken);
+        await using var replication = new LogicalReplicationConnection(ConnectionString);
         await replication.Open(cancellationToken);
-        if (await CreateSlotIfMissingAsync(replication, cancellationToken))
-        {
-            // The new slot streams only what commits from now on: publish what was already waiting.
-            await PublishUnsentRowsAsync(database, cancellationToken);
-        }
+        await EnsureUsableSlotAsync(connection, replication, slot, cancellationToken);
+
+        // The table first: whatever is unsent (written before the slot existed, left by a relay that died,
+        // held back) goes now. What the stream then brings up to this position may already be sent.
+        await PublishUnsentRowsAsync(connection, cancellationToken);
+        var catchUpUntil = await CurrentWalPositionAsync(connection, cancellationToken);
 
         // Reading the log and publishing overlap: the reader hands committed transactions to the publisher.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var committed = Channel.CreateBounded<CommittedTransaction>(new BoundedChannelOptions(1_000) { SingleReader = true, SingleWriter = true });
-        var reading = ReadCommittedTransactionsAsync(replication, committed.Writer, stop.Token);
-        var publishing = PublishCommittedTransactionsAsync(replication, database, committed.Reader, stop.Token);
+        var reading = ReadCommittedTransactionsAsync(replication, slot, committed.Writer, stop.Token);
+        var publishing = PublishCommittedTransactionsAsync(replication, connection, committed.Reader, catchUpUntil, stop.Token);
         var first = await Task.WhenAny(reading, publishing);
         await stop.CancelAsync();
         await Task.WhenAll(reading, publishing).ContinueWith(_ => { }, CancellationToken.None); // observe both
@@ -75,40 +59,51 @@ public sealed class LogTailingMessageRelay(string connectionString, BrokerPublis
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    private async Task<bool> CreateSlotIfMissingAsync(LogicalReplicationConnection replication, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await replication.CreatePgOutputReplicationSlot(options.ReplicationSlot, slotSnapshotInitMode: LogicalSlotSnapshotInitMode.NoExport,
-                cancellationToken: cancellationToken);
-            logger.LogInformation("Created replication slot {Slot}", options.ReplicationSlot);
-            return true;
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateObject)
-        {
-            return false;
-        }
-    }
-
-    private async Task PublishUnsentRowsAsync(NpgsqlConnection database, CancellationToken cancellationToken)
-    {
-        List<OutboxMessage> rows;
-        while ((rows = await OutboxTable.ReadUnsentAsync(database, options.BatchSize, lockRows: false, cancellationToken)).Count > 0)
-        {
-            await publisher.PublishInKeyOrderAsync(rows, cancellationToken);
-            await OutboxTable.MarkSentAsync(database, rows, cancellationToken);
-        }
-    }
-
-    private async Task ReadCommittedTransactionsAsync(LogicalReplicationConnection replication, ChannelWriter<CommittedTransaction> committed,
+    /// <summary>
+    /// Creates the slot if it is missing, and recreates it if it was invalidated (max_slot_wal_keep_size
+    /// removed WAL it needed): a fresh slot streams what commits from now on, and the table pass that
+    /// follows publishes everything older.
+    /// </summary>
+    private async Task EnsureUsableSlotAsync(NpgsqlConnection connection, LogicalReplicationConnection replication, string slot,
         CancellationToken cancellationToken)
     {
-        var slot = new PgOutputReplicationSlot(options.ReplicationSlot);
+        var status = await ReplicationSlots.WalStatusAsync(connection, slot, cancellationToken);
+        if (status == "lost")
+        {
+            Logger.LogWarning("Replication slot {Slot} was invalidated (it fell behind max_slot_wal_keep_size); recreating it. " +
+                "The outbox table still says what is unsent, so nothing is lost", slot);
+            await ReplicationSlots.DropIfIdleAsync(connection, slot, cancellationToken);
+            status = null;
+        }
+        if (status is null)
+        {
+            try
+            {
+                await replication.CreatePgOutputReplicationSlot(slot, slotSnapshotInitMode: LogicalSlotSnapshotInitMode.NoExport,
+                    cancellationToken: cancellationToken);
+                Logger.LogInformation("Created replication slot {Slot}", slot);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateObject)
+            {
+                // Created a moment ago by a relay of another version: use it.
+            }
+        }
+    }
+
+    private static async Task<NpgsqlLogSequenceNumber> CurrentWalPositionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var select = new NpgsqlCommand("SELECT pg_current_wal_lsn()", connection);
+        return (NpgsqlLogSequenceNumber)(await select.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private async Task ReadCommittedTransactionsAsync(LogicalReplicationConnection replication, string slot, ChannelWriter<CommittedTransaction> committed,
+        CancellationToken cancellationToken)
+    {
         // Protocol V1 (never streams uncommitted transactions); binary values so numbers arrive as numbers.
         var pgOutput = new PgOutputReplicationOptions(Publication, PgOutputProtocolVersion.V1, binary: true);
         var rows = new List<OutboxMessage>();
         readingTransaction = false;
-        await foreach (var message in replication.StartReplication(slot, pgOutput, cancellationToken))
+        await foreach (var message in replication.StartReplication(new PgOutputReplicationSlot(slot), pgOutput, cancellationToken))
         {
             switch (message)
             {
@@ -127,8 +122,8 @@ public sealed class LogTailingMessageRelay(string connectionString, BrokerPublis
         }
     }
 
-    private async Task PublishCommittedTransactionsAsync(LogicalReplicationConnection replication, NpgsqlConnection database,
-        ChannelReader<CommittedTransaction> committed, CancellationToken cancellationToken)
+    private async Task PublishCommittedTransactionsAsync(LogicalReplicationConnection replication, NpgsqlConnection connection,
+        ChannelReader<CommittedTransaction> committed, NpgsqlLogSequenceNumber catchUpUntil, CancellationToken cancellationToken)
     {
         var nextStatusUpdate = DateTime.UtcNow;
         var acknowledged = default(NpgsqlLogSequenceNumber);
@@ -136,7 +131,14 @@ public sealed class LogTailingMessageRelay(string connectionString, BrokerPublis
         {
             while (true)
             {
-                if (!await WaitForTransactionsAsync(committed, StatusUpdateInterval, cancellationToken))
+                if (Holds.AnyDue())
+                {
+                    // A held channel's back-off ran out: its waiting rows go from the table, in order. The
+                    // stream may bring some of what that pass sends: check up to the position it ended at.
+                    await PublishUnsentRowsAsync(connection, cancellationToken);
+                    catchUpUntil = await CurrentWalPositionAsync(connection, cancellationToken);
+                }
+                if (!await WaitForTransactionsAsync(committed, TimeUntilNextLook(), cancellationToken))
                 {
                     acknowledged = await AcknowledgeIdlePositionAsync(replication, committed, acknowledged, cancellationToken);
                     continue;
@@ -144,14 +146,15 @@ public sealed class LogTailingMessageRelay(string connectionString, BrokerPublis
                 // Several small transactions make one batch: fewer round trips, the same order.
                 var batch = new List<OutboxMessage>();
                 var lastEnd = default(NpgsqlLogSequenceNumber);
-                while (batch.Count < options.BatchSize && committed.TryRead(out var transaction))
+                while (batch.Count < Options.BatchSize && committed.TryRead(out var transaction))
                 {
                     batch.AddRange(transaction.Rows);
                     lastEnd = transaction.EndLsn;
                 }
 
-                await publisher.PublishInKeyOrderAsync(batch, cancellationToken);
-                await OutboxTable.MarkSentAsync(database, batch, cancellationToken);
+                await PublishAndRecordAsync(connection, await StillToPublishAsync(connection, batch, lastEnd, catchUpUntil, cancellationToken),
+                    cancellationToken);
+                // Rows left unsent (a held channel) are the table's to remember: the slot may move on.
                 replication.SetReplicationStatus(lastEnd);
                 acknowledged = lastEnd;
                 if (DateTime.UtcNow >= nextStatusUpdate || committed.Count == 0)
@@ -170,9 +173,38 @@ public sealed class LogTailingMessageRelay(string connectionString, BrokerPublis
             }
             catch (Exception e)
             {
-                logger.LogDebug(e, "Could not report the last replication position; the next relay replays from the previous one");
+                Logger.LogDebug(e, "Could not report the last replication position; the next relay replays from the previous one");
             }
         }
+    }
+
+    /// <summary>
+    /// The streamed rows to publish now: not those of held channels (they wait in the table, behind their
+    /// channel's older rows), and, for transactions that ended before the last table pass, not those that
+    /// pass (or an earlier relay) already sent.
+    /// </summary>
+    private async Task<List<OutboxMessage>> StillToPublishAsync(NpgsqlConnection connection, List<OutboxMessage> batch,
+        NpgsqlLogSequenceNumber lastEnd, NpgsqlLogSequenceNumber catchUpUntil, CancellationToken cancellationToken)
+    {
+        var held = Holds.All();
+        var rows = held.Count == 0 ? batch : batch.Where(r => !held.Contains(r.Channel)).ToList();
+        if (lastEnd <= catchUpUntil && rows.Count > 0)
+        {
+            var done = await OutboxTable.DoneAmongAsync(connection, rows.Select(r => r.Position), cancellationToken);
+            rows = rows.Where(r => !done.Contains(r.Position)).ToList();
+        }
+        return rows;
+    }
+
+    /// <summary>A second, or less if a held channel is due before.</summary>
+    private TimeSpan TimeUntilNextLook()
+    {
+        var wait = StatusUpdateInterval;
+        if (Holds.NextTry() is { } next && next - DateTimeOffset.UtcNow < wait)
+        {
+            wait = next - DateTimeOffset.UtcNow;
+        }
+        return wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait;
     }
 
     /// <summary>Waits until committed transactions are ready; false if none came within <paramref name="timeout"/>.</summary>
@@ -195,7 +227,7 @@ public sealed class LogTailingMessageRelay(string connectionString, BrokerPublis
     /// While the outbox is idle, acknowledges the position the server last reported (its keepalives carry
     /// how far it has decoded the log, including other tables' changes). Acknowledging only commit LSNs
     /// would make an idle outbox next to busy tables hold all their WAL on the server. Safe only when
-    /// nothing is in flight: every outbox transaction that committed before that position was published.
+    /// nothing is in flight: every outbox transaction that committed before that position was handled.
     /// </summary>
     private async Task<NpgsqlLogSequenceNumber> AcknowledgeIdlePositionAsync(LogicalReplicationConnection replication,
         ChannelReader<CommittedTransaction> committed, NpgsqlLogSequenceNumber acknowledged, CancellationToken cancellationToken)
@@ -213,25 +245,28 @@ public sealed class LogTailingMessageRelay(string connectionString, BrokerPublis
         return position;
     }
 
-    /// <summary>Reads an inserted row, column by column in table order (Schema/messaging.sql).</summary>
+    /// <summary>Reads an inserted row by column name (the relation message that precedes it names the columns).</summary>
     private static async Task<OutboxMessage> ReadOutboxRowAsync(InsertMessage insert, CancellationToken cancellationToken)
     {
-        var values = new List<object?>();
+        var values = new Dictionary<string, object?>();
+        var column = 0;
         await foreach (var value in insert.NewRow)
         {
-            values.Add(value.IsDBNull ? null : await value.Get(cancellationToken));
+            values[insert.Relation.Columns[column++].ColumnName] = value.IsDBNull ? null : await value.Get(cancellationToken);
         }
         return new OutboxMessage
         {
-            Position = (long)values[0]!,
-            Id = (Guid)values[1]!,
-            Channel = (string)values[2]!,
-            MessageType = (string)values[3]!,
-            SchemaVersion = (int)values[4]!,
-            MessageKey = (string)values[5]!,
-            CorrelationId = (Guid)values[6]!,
-            ReplyChannel = (string?)values[7],
-            Payload = (string)values[8]!,
+            Position = (long)values["position"]!,
+            Id = (Guid)values["id"]!,
+            Channel = (string)values["channel"]!,
+            MessageType = (string)values["message_type"]!,
+            SchemaVersion = (int)values["schema_version"]!,
+            MessageKey = (string)values["message_key"]!,
+            CorrelationId = (Guid)values["correlation_id"]!,
+            ReplyChannel = (string?)values["reply_channel"],
+            Payload = (string)values["payload"]!,
+            Headers = (string)values["headers"]!,
+            CreatedAt = (DateTimeOffset)(values["created_at"] is DateTime utc ? new DateTimeOffset(utc, TimeSpan.Zero) : values["created_at"]!),
         };
     }
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 namespace FoodOrdering.Messaging.Relay;
 
 /// <summary>Runs the configured message relay for as long as the service runs.</summary>
-public sealed class MessageRelayService(IMessageRelay relay) : BackgroundService
+public sealed class MessageRelayService(MessageRelay relay) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

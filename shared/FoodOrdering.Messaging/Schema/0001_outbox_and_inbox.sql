@@ -1,11 +1,10 @@
--- Messaging tables (shared/FoodOrdering.Messaging/Schema/messaging.sql). Each service embeds this one
--- file as one of its own numbered migrations (see services/Consumer/FoodOrdering.Consumer.csproj).
--- Never edit it once applied: add a new migration instead.
+-- The messaging track, migration 1: the outbox and the inbox tables. Every service that calls
+-- AddMessaging gets this track (its own versions in schema_history, applied before the service's own
+-- migrations). Never edit an applied file: add the next NNNN_name.sql in this folder instead.
 
 -- Transactional outbox: messages written in the same transaction as the business change, published
 -- later by the message relay. position gives per-aggregate order; sent_at is set after the broker
 -- confirmed the publish, and sent rows are deleted after a retention period.
--- Column order matters to the log-tailing relay, which reads inserted rows column by column.
 CREATE TABLE outbox (
     position       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     id             uuid        NOT NULL UNIQUE,
