@@ -55,6 +55,6 @@ public sealed class ConsumerEventsTests(ConsumerServiceFactory service) : IClass
     }
 
     private Task WaitUntilSentAsync(string outboxId) =>
-        Launcher.Processes.Wait.UntilAsync(async _ => await service.Database.ScalarAsync<bool>($"SELECT sent_at IS NOT NULL FROM outbox WHERE id = '{outboxId}'"),
+        LocalSystem.Processes.Wait.UntilAsync(async _ => await service.Database.ScalarAsync<bool>($"SELECT sent_at IS NOT NULL FROM outbox WHERE id = '{outboxId}'"),
             TimeSpan.FromSeconds(10), "the outbox row to be marked sent", CancellationToken.None);
 }

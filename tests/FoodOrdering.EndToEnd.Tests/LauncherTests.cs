@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using FoodOrdering.Launcher;
 using FoodOrdering.Launcher.Commands;
-using FoodOrdering.Launcher.Processes;
+using FoodOrdering.LocalSystem;
+using FoodOrdering.LocalSystem.Processes;
 using FoodOrdering.Testing;
 
 namespace FoodOrdering.EndToEnd.Tests;

@@ -1,6 +1,6 @@
 using FoodOrdering.Grpc.Client;
 using FoodOrdering.Grpc.Server;
-using FoodOrdering.Launcher.Processes;
+using FoodOrdering.LocalSystem.Processes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

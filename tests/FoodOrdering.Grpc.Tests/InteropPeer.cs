@@ -1,5 +1,5 @@
-using FoodOrdering.Launcher;
-using FoodOrdering.Launcher.Processes;
+using FoodOrdering.LocalSystem;
+using FoodOrdering.LocalSystem.Processes;
 
 namespace FoodOrdering.Grpc.Tests;
 

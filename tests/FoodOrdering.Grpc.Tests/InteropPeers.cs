@@ -1,5 +1,5 @@
 using FoodOrdering.Grpc.Client;
-using FoodOrdering.Launcher.Processes;
+using FoodOrdering.LocalSystem.Processes;
 
 namespace FoodOrdering.Grpc.Tests;
 

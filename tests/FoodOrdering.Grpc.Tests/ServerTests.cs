@@ -5,7 +5,7 @@ using FoodOrdering.Grpc.Contracts.Interop.V1;
 using FoodOrdering.Grpc.Contracts.Reflection.V1;
 using FoodOrdering.Grpc.Protocol;
 using FoodOrdering.Grpc.Server;
-using FoodOrdering.Launcher.Processes;
+using FoodOrdering.LocalSystem.Processes;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 

@@ -1,4 +1,4 @@
-using FoodOrdering.Launcher.Processes;
+using FoodOrdering.LocalSystem.Processes;
 
 namespace FoodOrdering.Launcher.Tests;
 

@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using FoodOrdering.Contracts;
-using FoodOrdering.Launcher;
+using FoodOrdering.LocalSystem;
 
 namespace FoodOrdering.Messaging.Tests;
 

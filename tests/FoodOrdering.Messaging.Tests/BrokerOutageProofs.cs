@@ -1,6 +1,6 @@
-using FoodOrdering.Launcher.Infrastructure;
-using FoodOrdering.Launcher.Processes;
-using FoodOrdering.RelayBenchmark;
+using FoodOrdering.LocalSystem.Infrastructure;
+using FoodOrdering.LocalSystem.Processes;
+using FoodOrdering.Testing;
 
 namespace FoodOrdering.Messaging.Tests;
 

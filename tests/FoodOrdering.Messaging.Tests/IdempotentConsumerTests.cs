@@ -1,6 +1,5 @@
 using System.Text.Json;
-using FoodOrdering.Launcher.Processes;
-using FoodOrdering.RelayBenchmark;
+using FoodOrdering.LocalSystem.Processes;
 using FoodOrdering.Testing;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,7 +1,6 @@
 using FoodOrdering.Contracts;
-using FoodOrdering.Launcher.Processes;
+using FoodOrdering.LocalSystem.Processes;
 using FoodOrdering.Messaging.Outbox;
-using FoodOrdering.RelayBenchmark;
 using FoodOrdering.ServiceDefaults.Migrations;
 using FoodOrdering.Testing;
 using MassTransit;

@@ -1,5 +1,5 @@
 using FoodOrdering.Messaging.Inbox;
-using FoodOrdering.RelayBenchmark;
+using FoodOrdering.Testing;
 using Microsoft.EntityFrameworkCore;
 
 namespace FoodOrdering.Messaging.Tests;

@@ -1,5 +1,6 @@
-using FoodOrdering.Launcher.Processes;
-using FoodOrdering.RelayBenchmark;
+using FoodOrdering.LocalSystem;
+using FoodOrdering.LocalSystem.Processes;
+using FoodOrdering.Testing;
 
 namespace FoodOrdering.Messaging.Tests;
 
@@ -81,7 +82,7 @@ public abstract class RelayCrashProofs(SubscriberOnlyFixture fixture, RelayKind 
     private ManagedProcess StartRelayProcess(string name) =>
         ManagedProcess.Start(name, 0, "dotnet",
         [
-            Path.Combine(AppContext.BaseDirectory, "FoodOrdering.RelayBenchmark.dll"), "relay",
+            Path.Combine(SystemCatalog.RepositoryRoot(), "tools", "RelayBenchmark", "bin", "Debug", "net10.0", "FoodOrdering.RelayBenchmark.dll"), "relay",
             $"--ConnectionStrings:Outbox={fixture.Database.ConnectionString}",
             $"--ConnectionStrings:RabbitMq={fixture.RabbitMqUri}",
             $"--Messaging:Relay={relay}",

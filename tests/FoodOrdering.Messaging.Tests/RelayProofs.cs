@@ -1,6 +1,6 @@
-using FoodOrdering.Launcher.Processes;
+using FoodOrdering.LocalSystem.Processes;
 using FoodOrdering.Messaging.Outbox;
-using FoodOrdering.RelayBenchmark;
+using FoodOrdering.Testing;
 using Microsoft.EntityFrameworkCore;
 
 namespace FoodOrdering.Messaging.Tests;

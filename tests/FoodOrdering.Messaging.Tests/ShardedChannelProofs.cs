@@ -1,4 +1,4 @@
-using FoodOrdering.RelayBenchmark;
+using FoodOrdering.Testing;
 using Microsoft.Extensions.Hosting;
 
 namespace FoodOrdering.Messaging.Tests;

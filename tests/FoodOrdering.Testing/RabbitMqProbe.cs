@@ -1,5 +1,5 @@
 using System.Text;
-using FoodOrdering.Launcher.Processes;
+using FoodOrdering.LocalSystem.Processes;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 

@@ -1,5 +1,5 @@
-using FoodOrdering.Launcher.Infrastructure;
-using FoodOrdering.Launcher.Processes;
+using FoodOrdering.LocalSystem.Infrastructure;
+using FoodOrdering.LocalSystem.Processes;
 
 namespace FoodOrdering.Testing;
 

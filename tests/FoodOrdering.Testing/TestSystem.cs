@@ -1,4 +1,4 @@
-using FoodOrdering.Launcher;
+using FoodOrdering.LocalSystem;
 
 namespace FoodOrdering.Testing;
 

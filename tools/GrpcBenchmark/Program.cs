@@ -9,8 +9,8 @@ using FoodOrdering.Grpc.Contracts.Interop.V1;
 using FoodOrdering.Grpc.Reflection;
 using FoodOrdering.Grpc.Server;
 using FoodOrdering.Grpc.Tests;
-using FoodOrdering.Launcher;
-using FoodOrdering.Launcher.Processes;
+using FoodOrdering.LocalSystem;
+using FoodOrdering.LocalSystem.Processes;
 using Google.Protobuf;
 
 var grpcPort = Network.FreePort();

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
-using FoodOrdering.Launcher;
 using FoodOrdering.Launcher.Commands;
-using FoodOrdering.Launcher.Processes;
+using FoodOrdering.LocalSystem;
+using FoodOrdering.LocalSystem.Processes;
 
 // Ctrl+C and SIGTERM cancel this token; every command then stops what it started, in order.
 Posix.RestoreDefaultInterruptHandling();

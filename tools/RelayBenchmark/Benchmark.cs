@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using FoodOrdering.Launcher.Infrastructure;
-using FoodOrdering.Launcher.Processes;
+using FoodOrdering.LocalSystem.Infrastructure;
+using FoodOrdering.LocalSystem.Processes;
 using FoodOrdering.Messaging;
 using FoodOrdering.Messaging.Inbox;
 using FoodOrdering.Messaging.Outbox;
 using FoodOrdering.ServiceDefaults.Migrations;
+using FoodOrdering.Testing;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

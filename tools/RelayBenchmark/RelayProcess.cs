@@ -1,4 +1,5 @@
 using FoodOrdering.Messaging;
+using FoodOrdering.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

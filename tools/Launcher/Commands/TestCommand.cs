@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using FoodOrdering.Launcher.Processes;
+using FoodOrdering.LocalSystem;
+using FoodOrdering.LocalSystem.Processes;
 
 namespace FoodOrdering.Launcher.Commands;
 

@@ -1,4 +1,5 @@
-using FoodOrdering.Launcher.Processes;
+using FoodOrdering.LocalSystem;
+using FoodOrdering.LocalSystem.Processes;
 
 namespace FoodOrdering.Launcher.Commands;
 

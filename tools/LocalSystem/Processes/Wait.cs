@@ -1,4 +1,4 @@
-namespace FoodOrdering.Launcher.Processes;
+namespace FoodOrdering.LocalSystem.Processes;
 
 /// <summary>Waiting for a condition with a deadline: the only way we synchronise with other processes.</summary>
 public static class Wait

@@ -1,4 +1,4 @@
-namespace FoodOrdering.Launcher;
+namespace FoodOrdering.LocalSystem;
 
 /// <summary>One service of the system, as the launcher starts it.</summary>
 /// <param name="Name">Short name, used as log prefix and database suffix.</param>

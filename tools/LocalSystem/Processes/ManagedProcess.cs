@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace FoodOrdering.Launcher.Processes;
+namespace FoodOrdering.LocalSystem.Processes;
 
 /// <summary>
 /// A child process the launcher owns. It runs in its own session (setsid), so a Ctrl+C in the

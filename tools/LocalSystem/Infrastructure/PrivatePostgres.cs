@@ -1,6 +1,6 @@
-using FoodOrdering.Launcher.Processes;
+using FoodOrdering.LocalSystem.Processes;
 
-namespace FoodOrdering.Launcher.Infrastructure;
+namespace FoodOrdering.LocalSystem.Infrastructure;
 
 /// <summary>
 /// A private PostgreSQL cluster in a folder of ours, on 127.0.0.1 only, with wal_level=logical

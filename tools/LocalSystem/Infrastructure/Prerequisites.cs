@@ -1,6 +1,6 @@
-using FoodOrdering.Launcher.Processes;
+using FoodOrdering.LocalSystem.Processes;
 
-namespace FoodOrdering.Launcher.Infrastructure;
+namespace FoodOrdering.LocalSystem.Infrastructure;
 
 /// <summary>
 /// Finds the PostgreSQL and RabbitMQ binaries of the system packages. When they are missing it says

@@ -1,4 +1,4 @@
-namespace FoodOrdering.Launcher.Processes;
+namespace FoodOrdering.LocalSystem.Processes;
 
 /// <summary>Writes every process's log lines to the console with a coloured, aligned prefix.</summary>
 public static class ConsoleLog

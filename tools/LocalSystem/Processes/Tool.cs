@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace FoodOrdering.Launcher.Processes;
+namespace FoodOrdering.LocalSystem.Processes;
 
 /// <summary>Runs a short command-line tool (initdb, pg_ctl, apt-get) to completion and captures its output.</summary>
 public static class Tool

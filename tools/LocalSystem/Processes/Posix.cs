@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace FoodOrdering.Launcher.Processes;
+namespace FoodOrdering.LocalSystem.Processes;
 
 /// <summary>The two POSIX calls .NET does not offer: a polite SIGTERM and signalling a process group.</summary>
 public static partial class Posix

@@ -1,8 +1,8 @@
 using System.Net.Http.Headers;
 using System.Text;
-using FoodOrdering.Launcher.Processes;
+using FoodOrdering.LocalSystem.Processes;
 
-namespace FoodOrdering.Launcher.Infrastructure;
+namespace FoodOrdering.LocalSystem.Infrastructure;
 
 /// <summary>
 /// A private RabbitMQ node on 127.0.0.1 with its own node name, epmd and distribution port (so it

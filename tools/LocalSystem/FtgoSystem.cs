@@ -1,7 +1,7 @@
-using FoodOrdering.Launcher.Infrastructure;
-using FoodOrdering.Launcher.Processes;
+using FoodOrdering.LocalSystem.Infrastructure;
+using FoodOrdering.LocalSystem.Processes;
 
-namespace FoodOrdering.Launcher;
+namespace FoodOrdering.LocalSystem;
 
 /// <summary>What to start, and where.</summary>
 public sealed record LaunchOptions

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace FoodOrdering.Launcher.Processes;
+namespace FoodOrdering.LocalSystem.Processes;
 
 public static class Network
 {

@@ -1,11 +1,12 @@
 using FoodOrdering.Contracts;
 
-namespace FoodOrdering.RelayBenchmark;
+namespace FoodOrdering.Testing;
 
 /// <summary>
 /// The message of the messaging proofs and the benchmark: the n-th message of a key. A negative
-/// sequence is poison (the proofs' handler always fails on it). It lives here, not in FoodOrdering.Contracts,
-/// because it is no part of the system; a relay process must know it to publish it.
+/// sequence is poison (the proofs' handler always fails on it). It lives with the tests, not in
+/// FoodOrdering.Contracts, because it is no part of the system; the relay benchmark sends it too, and a
+/// relay process (tools/RelayBenchmark `relay`) must know it to publish it.
 /// </summary>
 [Message(MessageKind.Event, "proof-events")]
 public sealed record ProofEvent(string Key, int Sequence);
