@@ -1,4 +1,5 @@
 using FoodOrdering.Contracts;
+using FoodOrdering.LocalSystem;
 using FoodOrdering.LocalSystem.Processes;
 using FoodOrdering.Messaging.Outbox;
 using FoodOrdering.ServiceDefaults.Migrations;
@@ -17,6 +18,7 @@ namespace FoodOrdering.Messaging.Tests;
 /// One test class's world: a fresh database with the messaging schema, a unique channel prefix on the
 /// shared RabbitMQ (so classes never see each other's messages), and a running "service" made of the
 /// chosen message relay plus a subscriber whose <see cref="RecordingHandler"/> runs in the inbox.
+/// Every host it starts logs into <see cref="Logs"/>.
 /// </summary>
 public abstract class MessagingFixture(RelayKind relay) : IAsyncLifetime
 {
@@ -25,8 +27,12 @@ public abstract class MessagingFixture(RelayKind relay) : IAsyncLifetime
     private IHost? service;
 
     public TestDatabase Database { get; private set; } = null!;
+    public CapturedLogs Logs { get; } = new();
     public string RabbitMqUri { get; private set; } = "";
     public MessagingOptions Options { get; private set; } = null!;
+
+    /// <summary>The metrics of the fixture's own service (its subscriber: handled, duplicates skipped, ...).</summary>
+    public MessagingMetrics SubscriberMetrics => service!.Services.GetRequiredService<MessagingMetrics>();
 
     /// <summary>The log-tailing relay's slot for this fixture's database.</summary>
     public string ReplicationSlot => Options.ReplicationSlotFor(Database.Name);
@@ -37,7 +43,7 @@ public abstract class MessagingFixture(RelayKind relay) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         MessageContracts.AddFrom(typeof(ProofEvent).Assembly);
-        Database = await TestDatabase.NewAsync(GetType().Name);
+        Database = await TestDatabase.NewAsync(GetType().Name, await StartPostgresAsync());
         RabbitMqUri = await StartRabbitMqAsync();
         await new SqlMigrationRunner(Database.ConnectionString, [MessagingExtensions.SchemaTrack, MigrationTrack.Service(typeof(ProofDbContext).Assembly)],
             NullLogger.Instance).ApplyAsync();
@@ -55,17 +61,22 @@ public abstract class MessagingFixture(RelayKind relay) : IAsyncLifetime
     /// <summary>The shared test RabbitMQ, unless a fixture needs a broker of its own.</summary>
     protected virtual Task<string> StartRabbitMqAsync() => TestInfrastructure.RabbitMqUriAsync();
 
+    /// <summary>The shared test PostgreSQL server, unless a fixture needs one of its own.</summary>
+    protected virtual Task<string> StartPostgresAsync() => TestInfrastructure.PostgresServerAsync();
+
     /// <summary>
     /// A process-like host: the relay (unless <see cref="RelayKind.None"/>) and the consumers declared by
     /// <paramref name="consumers"/> (by default: the subscriber of proof-events).
     /// </summary>
-    public async Task<IHost> StartServiceAsync(MessagingOptions options, Action<MessagingBuilder>? consumers = null, string instance = "instance-1")
+    public async Task<IHost> StartServiceAsync(MessagingOptions options, Action<MessagingBuilder>? consumers = null, string instance = "instance-1",
+        TimeSpan handlingTime = default, string? database = null)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddSingleton(new ConsumerInstance(instance));
-        builder.Services.AddDbContext<ProofDbContext>(o => o.UseNpgsql(Database.ConnectionString));
-        builder.Services.AddMessaging<ProofDbContext>(Database.ConnectionString, RabbitMqUri, options, messaging =>
+        builder.Logging.ClearProviders().AddProvider(Logs).SetMinimumLevel(LogLevel.Debug)
+            .AddFilter("Microsoft", LogLevel.Warning).AddFilter("MassTransit", LogLevel.Warning);
+        builder.Services.AddSingleton(new ConsumerInstance(instance, handlingTime));
+        builder.Services.AddDbContext<ProofDbContext>(o => o.UseNpgsql(database ?? Database.ConnectionString));
+        builder.Services.AddMessaging<ProofDbContext>(database ?? Database.ConnectionString, RabbitMqUri, options, messaging =>
         {
             messaging.RetryInterval = TimeSpan.FromMilliseconds(50);
             (consumers ?? (m => m.Subscribe<ProofEvent, RecordingHandler>(Subscriber)))(messaging);
@@ -85,10 +96,33 @@ public abstract class MessagingFixture(RelayKind relay) : IAsyncLifetime
     /// <summary>Writes to the outbox with <paramref name="write"/> and commits (one SaveChanges, one transaction).</summary>
     public async Task<List<Guid>> CommitAsync(Func<TransactionalOutbox, List<Guid>> write)
     {
-        using var scope = service!.Services.CreateScope();
-        var ids = write(scope.ServiceProvider.GetRequiredService<TransactionalOutbox>());
-        await scope.ServiceProvider.GetRequiredService<ProofDbContext>().SaveChangesAsync();
+        await using var db = NewDbContext();
+        var ids = write(new TransactionalOutbox(db));
+        await db.SaveChangesAsync();
         return ids;
+    }
+
+    /// <summary>
+    /// An outbox row written by hand, as another version of the service (or a bad migration) could have
+    /// left it: any type, channel, payload and headers. Returns its id.
+    /// </summary>
+    public async Task<Guid> InsertOutboxRowAsync(string channel, string messageType, string key, string payload, string headers = "{}")
+    {
+        var id = Guid.NewGuid();
+        await using var connection = new NpgsqlConnection(Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var insert = new NpgsqlCommand("""
+            INSERT INTO outbox (id, channel, message_type, schema_version, message_key, correlation_id, payload, headers)
+            VALUES (@id, @channel, @type, 1, @key, gen_random_uuid(), @payload, @headers::jsonb)
+            """, connection);
+        insert.Parameters.AddWithValue("id", id);
+        insert.Parameters.AddWithValue("channel", channel);
+        insert.Parameters.AddWithValue("type", messageType);
+        insert.Parameters.AddWithValue("key", key);
+        insert.Parameters.AddWithValue("payload", payload);
+        insert.Parameters.AddWithValue("headers", headers);
+        await insert.ExecuteNonQueryAsync();
+        return id;
     }
 
     public async Task<List<ReceivedMessage>> ReceivedAsync(string keyPrefix)
@@ -104,13 +138,40 @@ public abstract class MessagingFixture(RelayKind relay) : IAsyncLifetime
     public ProofDbContext NewDbContext() =>
         new(new DbContextOptionsBuilder<ProofDbContext>().UseNpgsql(Database.ConnectionString).Options);
 
-    public virtual async Task DisposeAsync()
+    /// <summary>
+    /// A message relay and nothing else as a real child process (tools/RelayBenchmark <c>relay</c>), on this
+    /// fixture's database and broker, for proofs that kill it with SIGKILL.
+    /// </summary>
+    public ManagedProcess StartRelayProcess(RelayKind relay, string name, params string[] moreArguments) =>
+        ManagedProcess.Start(name, 0, "dotnet",
+        [
+            Path.Combine(SystemCatalog.RepositoryRoot(), "tools", "RelayBenchmark", "bin", "Debug", "net10.0", "FoodOrdering.RelayBenchmark.dll"), "relay",
+            $"--ConnectionStrings:Outbox={Database.ConnectionString}",
+            $"--ConnectionStrings:RabbitMq={RabbitMqUri}",
+            $"--Messaging:Relay={relay}",
+            $"--Messaging:ServiceName={Options.ServiceName}",
+            $"--Messaging:ChannelPrefix={Options.ChannelPrefix}",
+            "--Messaging:ErrorBackoff=00:00:00.200",
+            "--Logging:LogLevel:Default=Warning",
+            .. moreArguments,
+        ]);
+
+    public Task<long> SentCountAsync() => Database.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL");
+
+    /// <summary>Stops the fixture's own service (relay and subscriber), e.g. to run the relay as a process instead.</summary>
+    public async Task StopServiceAsync()
     {
         if (service is not null)
         {
             await service.StopAsync();
             service.Dispose();
+            service = null;
         }
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        await StopServiceAsync();
         await DropReplicationSlotAsync();
         await Database.DisposeAsync();
     }
@@ -122,15 +183,15 @@ public abstract class MessagingFixture(RelayKind relay) : IAsyncLifetime
         await connection.OpenAsync();
         await Wait.UntilAsync(async ct =>
             {
-                await using var drop = new NpgsqlCommand(
-                    "SELECT count(pg_drop_replication_slot(slot_name)) FROM pg_replication_slots WHERE slot_name = @slot AND NOT active", connection);
-                drop.Parameters.AddWithValue("slot", ReplicationSlot);
+                await using var drop = new NpgsqlCommand("""
+                    SELECT count(pg_drop_replication_slot(slot_name)) FROM pg_replication_slots
+                    WHERE database = current_database() AND NOT active
+                    """, connection);
                 await drop.ExecuteScalarAsync(ct);
-                await using var left = new NpgsqlCommand("SELECT count(*) FROM pg_replication_slots WHERE slot_name = @slot", connection);
-                left.Parameters.AddWithValue("slot", ReplicationSlot);
+                await using var left = new NpgsqlCommand("SELECT count(*) FROM pg_replication_slots WHERE database = current_database()", connection);
                 return (long)(await left.ExecuteScalarAsync(ct))! == 0;
             },
-            TimeSpan.FromSeconds(30), $"replication slot {ReplicationSlot} to be dropped", CancellationToken.None);
+            TimeSpan.FromSeconds(30), $"the replication slots of {Database.Name} to be dropped", CancellationToken.None);
     }
 }
 

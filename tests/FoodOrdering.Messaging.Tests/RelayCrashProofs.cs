@@ -1,4 +1,3 @@
-using FoodOrdering.LocalSystem;
 using FoodOrdering.LocalSystem.Processes;
 using FoodOrdering.Testing;
 
@@ -77,20 +76,9 @@ public abstract class RelayCrashProofs(SubscriberOnlyFixture fixture, RelayKind 
         await second.StopAsync();
     }
 
-    private Task<long> SentCountAsync() => fixture.Database.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL");
+    private Task<long> SentCountAsync() => fixture.SentCountAsync();
 
-    private ManagedProcess StartRelayProcess(string name) =>
-        ManagedProcess.Start(name, 0, "dotnet",
-        [
-            Path.Combine(SystemCatalog.RepositoryRoot(), "tools", "RelayBenchmark", "bin", "Debug", "net10.0", "FoodOrdering.RelayBenchmark.dll"), "relay",
-            $"--ConnectionStrings:Outbox={fixture.Database.ConnectionString}",
-            $"--ConnectionStrings:RabbitMq={fixture.RabbitMqUri}",
-            $"--Messaging:Relay={relay}",
-            $"--Messaging:ServiceName={fixture.Options.ServiceName}",
-            $"--Messaging:ChannelPrefix={fixture.Options.ChannelPrefix}",
-            "--Messaging:ErrorBackoff=00:00:00.200",
-            "--Logging:LogLevel:Default=Warning",
-        ]);
+    private ManagedProcess StartRelayProcess(string name) => fixture.StartRelayProcess(relay, name);
 }
 
 public sealed class PollingRelayCrashProofs(SubscriberOnlyFixture fixture)

@@ -32,6 +32,29 @@ public sealed class RabbitMqProbe : IAsyncDisposable
         return queue.QueueName;
     }
 
+    /// <summary>A durable queue bound to the fanout <paramref name="exchange"/> (both declared as MassTransit declares them), e.g. a receiver that shows up late.</summary>
+    public async Task<string> DeclareQueueAsync(string exchange, string queue)
+    {
+        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
+        await channel.QueueBindAsync(queue, exchange, routingKey: "");
+        return queue;
+    }
+
+    /// <summary>How many messages wait in <paramref name="queue"/> (null if there is no such queue).</summary>
+    public async Task<uint?> MessageCountAsync(string queue)
+    {
+        await using var probe = await connection.CreateChannelAsync();
+        try
+        {
+            return (await probe.QueueDeclarePassiveAsync(queue)).MessageCount;
+        }
+        catch (OperationInterruptedException)
+        {
+            return null;
+        }
+    }
+
     public async Task PublishRawAsync(string exchange, string contentType, string body) =>
         await channel.BasicPublishAsync(exchange, routingKey: "", mandatory: false,
             new BasicProperties { ContentType = contentType, MessageId = Guid.NewGuid().ToString() }, Encoding.UTF8.GetBytes(body));

@@ -20,10 +20,13 @@ public sealed class TestDatabase : IAsyncDisposable
     public string Name { get; }
     public string ConnectionString { get; }
 
-    /// <summary>Names a new database (it does not exist yet: services create their own on start-up).</summary>
-    public static async Task<TestDatabase> NewAsync(string purpose)
+    /// <summary>
+    /// Names a new database (it does not exist yet: services create their own on start-up) on the shared
+    /// test PostgreSQL, or on <paramref name="server"/> (a private one a test stops and starts).
+    /// </summary>
+    public static async Task<TestDatabase> NewAsync(string purpose, string? server = null)
     {
-        var server = await TestInfrastructure.PostgresServerAsync();
+        server ??= await TestInfrastructure.PostgresServerAsync();
         var prefix = new string(purpose.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).Take(40).ToArray());
         return new TestDatabase(server, $"t_{prefix}_{Guid.NewGuid().ToString("N")[..12]}");
     }
