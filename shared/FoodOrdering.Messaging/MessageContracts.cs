@@ -27,11 +27,14 @@ public static class MessageContracts
     static MessageContracts() => AddFrom(typeof(MessageAttribute).Assembly);
 
     /// <summary>The [Message] records of <paramref name="assembly"/>, in: for tests and tools with contracts of their own.</summary>
-    public static void AddFrom(Assembly assembly)
+    public static void AddFrom(Assembly assembly) => Add(assembly.GetTypes());
+
+    /// <summary>The [Message] records among <paramref name="types"/>, in; a name taken by another type stops it.</summary>
+    public static void Add(IEnumerable<Type> types)
     {
         lock (Adding)
         {
-            foreach (var type in assembly.GetTypes())
+            foreach (var type in types)
             {
                 if (type.GetCustomAttribute<MessageAttribute>() is not { } attribute)
                 {

@@ -51,12 +51,15 @@ public static class MessagingExtensions
         services.AddSingleton(sp => new OutboxMonitor(databaseConnectionString, sp.GetRequiredService<ILogger<OutboxMonitor>>()));
         services.AddHostedService(sp => sp.GetRequiredService<OutboxMonitor>());
         services.AddSingleton<MessagingMetrics>();
-        services.AddHealthChecks().AddCheck<OutboxMonitor>("outbox", tags: [ServiceDefaultsExtensions.MessagingTag]);
+        services.AddHealthChecks()
+            .AddCheck<OutboxMonitor>("outbox", tags: [ServiceDefaultsExtensions.MessagingTag])
+            .AddCheck("broker", new BrokerHealthCheck(rabbitMqUri), tags: [ServiceDefaultsExtensions.MessagingTag]);
         services.AddHostedService(sp => new MessagingCleanupService(databaseConnectionString, options,
             sp.GetRequiredService<ILogger<MessagingCleanupService>>()));
         if (options.Relay != RelayKind.None)
         {
-            services.AddSingleton(sp => new BrokerPublisher(rabbitMqUri, options, sp.GetRequiredService<ILogger<BrokerPublisher>>()));
+            services.AddSingleton(sp => new BrokerPublisher(rabbitMqUri, options, sp.GetRequiredService<MessagingMetrics>(),
+                sp.GetRequiredService<ILogger<BrokerPublisher>>()));
             services.AddSingleton<MessageRelay>(sp => options.Relay switch
             {
                 RelayKind.LogTailing => new LogTailingMessageRelay(databaseConnectionString, sp.GetRequiredService<BrokerPublisher>(), options,
@@ -70,10 +73,10 @@ public static class MessagingExtensions
         services.AddMassTransit(bus =>
         {
             bus.DisableUsageTelemetry();
-            // The broker's state is reported at /health, but not for readiness (see above).
+            // Whether this service's consumers run: reported at /health, but not for readiness (see above).
             bus.ConfigureHealthCheckOptions(health =>
             {
-                health.Name = "broker";
+                health.Name = "message-bus";
                 health.Tags.Clear();
                 health.Tags.Add(ServiceDefaultsExtensions.MessagingTag);
             });

@@ -17,6 +17,7 @@ public sealed class MessagingMetrics
         Published = Meter.CreateCounter<long>("ftgo.relay.published", "{message}", "Outbox rows the broker confirmed.");
         Unpublishable = Meter.CreateCounter<long>("ftgo.relay.failed", "{message}",
             "Outbox rows that can never be published, moved aside with the reason (outbox.failed_at).");
+        InFlight = Meter.CreateUpDownCounter<long>("ftgo.relay.in_flight", "{message}", "Publishes waiting for the broker's confirm.");
         Held = Meter.CreateCounter<long>("ftgo.relay.held", "{message}",
             "Publishes left for later because no queue receives their channel yet (retried with back-off).");
         Handled = Meter.CreateCounter<long>("ftgo.messages.handled", "{message}", "Messages a handler processed and committed.");
@@ -31,6 +32,7 @@ public sealed class MessagingMetrics
     public Meter Meter { get; }
     public Counter<long> Published { get; }
     public Counter<long> Unpublishable { get; }
+    public UpDownCounter<long> InFlight { get; }
     public Counter<long> Held { get; }
     public Counter<long> Handled { get; }
     public Counter<long> Failed { get; }

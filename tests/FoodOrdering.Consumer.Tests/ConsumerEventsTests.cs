@@ -51,7 +51,7 @@ public sealed class ConsumerEventsTests(ConsumerServiceFactory service) : IClass
         var checks = service.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations;
 
         Assert.Equal(["database"], checks.Where(c => c.Tags.Contains(ServiceDefaultsExtensions.ReadyTag)).Select(c => c.Name));
-        Assert.Equal(["broker", "outbox"], checks.Where(c => c.Tags.Contains(ServiceDefaultsExtensions.MessagingTag)).Select(c => c.Name).Order());
+        Assert.Equal(["broker", "message-bus", "outbox"], checks.Where(c => c.Tags.Contains(ServiceDefaultsExtensions.MessagingTag)).Select(c => c.Name).Order());
     }
 
     private Task WaitUntilSentAsync(string outboxId) =>

@@ -8,7 +8,7 @@ namespace FoodOrdering.Consumer.Tests;
 /// The Consumer service in-process, on a fresh database of the shared test PostgreSQL and on the shared
 /// RabbitMQ, with its own channel prefix so its events reach only this test class.
 /// </summary>
-public sealed class ConsumerServiceFactory() : ServiceFactory<ConsumerDbContext>("ConsumerDb")
+public class ConsumerServiceFactory() : ServiceFactory<ConsumerDbContext>("ConsumerDb")
 {
     public string RabbitMqUri { get; private set; } = "";
     public string ChannelPrefix { get; } = $"t{Guid.NewGuid().ToString("N")[..10]}.";
@@ -16,13 +16,40 @@ public sealed class ConsumerServiceFactory() : ServiceFactory<ConsumerDbContext>
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        RabbitMqUri = await TestInfrastructure.RabbitMqUriAsync();
+        RabbitMqUri = await StartRabbitMqAsync();
     }
+
+    protected virtual Task<string> StartRabbitMqAsync() => TestInfrastructure.RabbitMqUriAsync();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
         builder.UseSetting("ConnectionStrings:RabbitMq", RabbitMqUri);
         builder.UseSetting("Messaging:ChannelPrefix", ChannelPrefix);
+        builder.UseSetting("Messaging:MaxBackoff", "00:00:02");
+    }
+}
+
+/// <summary>The Consumer service on a private RabbitMQ node, which the test stops and starts.</summary>
+public sealed class ConsumerWithPrivateBrokerFactory : ConsumerServiceFactory
+{
+    public RestartableRabbitMq Broker { get; } = new();
+
+    protected override async Task<string> StartRabbitMqAsync()
+    {
+        await Broker.StartAsync();
+        return Broker.AmqpUri;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await base.DisposeAsync();
+        }
+        finally
+        {
+            await Broker.DisposeAsync();
+        }
     }
 }

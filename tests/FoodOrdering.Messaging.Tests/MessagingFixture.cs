@@ -54,6 +54,7 @@ public abstract class MessagingFixture(RelayKind relay) : IAsyncLifetime
             ChannelPrefix = name + ".",
             PollInterval = TimeSpan.FromSeconds(1),
             ErrorBackoff = TimeSpan.FromMilliseconds(200),
+            MaxBackoff = TimeSpan.FromSeconds(2),
         };
         service = await StartServiceAsync(Options);
     }

@@ -27,7 +27,7 @@ public abstract class ServiceFactory<TEntryPoint>(string connectionName) : WebAp
 
     async Task IAsyncLifetime.DisposeAsync()
     {
-        await base.DisposeAsync();
+        await DisposeAsync(); // virtual: a derived factory disposes what it started too
         await Database.DisposeAsync();
     }
 }

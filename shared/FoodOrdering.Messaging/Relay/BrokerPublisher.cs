@@ -43,7 +43,7 @@ public sealed record PublishResult(IReadOnlyList<PublishOutcome> Outcomes, Excep
 /// RabbitMQ.Client directly rather than MassTransit's send endpoint: MassTransit sends typed messages
 /// (it would need the .NET type and re-serialise) and does not report a returned mandatory message.
 /// </summary>
-public sealed class BrokerPublisher(string rabbitMqUri, MessagingOptions options, ILogger<BrokerPublisher> logger) : IAsyncDisposable
+public sealed class BrokerPublisher(string rabbitMqUri, MessagingOptions options, MessagingMetrics metrics, ILogger<BrokerPublisher> logger) : IAsyncDisposable
 {
     private readonly SemaphoreSlim connecting = new(1, 1);
     private readonly ConcurrentDictionary<string, bool> declaredChannels = new();
@@ -142,6 +142,7 @@ public sealed class BrokerPublisher(string rabbitMqUri, MessagingOptions options
         };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.PublishTimeout);
+        metrics.InFlight.Add(1);
         try
         {
             await publishing.BasicPublishAsync(options.ChannelPrefix + message.Channel, message.MessageKey, mandatory: true, properties, body, timeout.Token);
@@ -170,6 +171,10 @@ public sealed class BrokerPublisher(string rabbitMqUri, MessagingOptions options
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"RabbitMQ did not confirm {message.MessageType} {message.Id} within {options.PublishTimeout}.");
+        }
+        finally
+        {
+            metrics.InFlight.Add(-1);
         }
     }
 
