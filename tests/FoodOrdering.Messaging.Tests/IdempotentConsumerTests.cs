@@ -37,7 +37,8 @@ public sealed class IdempotentConsumerTests(PollingRelayFixture fixture) : IClas
 
         var received = await fixture.ReceivedAsync(key);
         Assert.Equal([0, 1], received.Select(r => r.Sequence));
-        Assert.Equal(1L, await fixture.Database.ScalarAsync<long>($"SELECT count(*) FROM processed_messages WHERE message_id = '{messageId}'"));
+        // Remembered under the handler's stable name (IMessageHandler.Name), not its class name.
+        Assert.Equal(RecordingHandler.Name, await fixture.Database.ScalarAsync<string>($"SELECT handler FROM processed_messages WHERE message_id = '{messageId}'"));
         // ...and the relay did publish the duplicate again (the broker confirmed it).
         Assert.True(await fixture.Database.ScalarAsync<bool>($"SELECT sent_at IS NOT NULL FROM outbox WHERE id = '{messageId}'"));
     }
@@ -86,22 +87,25 @@ public sealed class IdempotentConsumerTests(PollingRelayFixture fixture) : IClas
     }
 
     [Fact]
-    public async Task Processed_messages_older_than_the_duplicate_detection_window_are_deleted_and_newer_ones_kept()
+    public async Task Processed_messages_older_than_the_duplicate_detection_window_are_deleted_in_batches_and_newer_ones_kept()
     {
         var handler = NewKey();
-        var (outside, inside) = (Guid.NewGuid(), Guid.NewGuid());
-        // The default window is 7 days: one row just outside it, one just inside.
+        var inside = Guid.NewGuid();
+        // The default window is 7 days: 25,000 rows just outside it (more than two delete batches), one just inside.
         await fixture.Database.ScalarAsync<int>($"""
             INSERT INTO processed_messages (handler, message_id, processed_at)
-            VALUES ('{handler}', '{outside}', now() - interval '7 days 1 hour'), ('{handler}', '{inside}', now() - interval '6 days 23 hours')
+            SELECT '{handler}', gen_random_uuid(), now() - interval '7 days 1 hour' FROM generate_series(1, 25000);
+            INSERT INTO processed_messages (handler, message_id, processed_at) VALUES ('{handler}', '{inside}', now() - interval '6 days 23 hours');
             """);
 
         // Cleanup runs when a service starts (then every minute): start one that only cleans up.
         using var service = await fixture.StartServiceAsync(fixture.Options with { Relay = RelayKind.None }, consumers: _ => { }, instance: "cleanup");
-        await Wait.UntilAsync(async _ => await CountAsync(outside) == 0, TimeSpan.FromSeconds(30), "the expired inbox row to be deleted", CancellationToken.None);
+        await Wait.UntilAsync(async _ => await fixture.Database.ScalarAsync<long>($"SELECT count(*) FROM processed_messages WHERE handler = '{handler}'") == 1,
+            TimeSpan.FromSeconds(30), "the expired inbox rows to be deleted", CancellationToken.None);
         await service.StopAsync();
 
         Assert.Equal(1L, await CountAsync(inside));
+        Assert.Contains(fixture.Logs.Entries, e => e.Message.Contains("25000 processed_messages rows"));
     }
 
     private Task<long> CountAsync(Guid messageId) =>

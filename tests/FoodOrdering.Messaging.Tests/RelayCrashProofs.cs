@@ -76,6 +76,35 @@ public abstract class RelayCrashProofs(SubscriberOnlyFixture fixture, RelayKind 
         await second.StopAsync();
     }
 
+    [Fact]
+    public async Task A_standby_relay_says_so_once_and_takes_over_when_the_active_one_stops()
+    {
+        var key = $"k{Guid.NewGuid().ToString("N")[..8]}-standby";
+        var options = fixture.Options with { Relay = relay, PollInterval = TimeSpan.FromMilliseconds(100) };
+        var standbyLogs = () => fixture.Logs.Entries.Count(e => e.Message.Contains("stands by") && e.Message.Contains(relay == RelayKind.Polling ? "Polling" : "Log-tailing"));
+        var before = standbyLogs();
+        using var active = await fixture.StartServiceAsync(options, consumers: _ => { }, instance: "active");
+        await fixture.CommitAsync([new ProofEvent(key, 0)]);
+        await fixture.WaitUntilReceivedAsync(key, 1);
+        using var standby = await fixture.StartServiceAsync(options, consumers: _ => { }, instance: "standby");
+        await Wait.UntilAsync(_ => Task.FromResult(standbyLogs() > before), TimeSpan.FromSeconds(10), "the second relay to stand by", CancellationToken.None);
+        // Ten poll intervals at least, while the first one keeps working.
+        var standingBy = System.Diagnostics.Stopwatch.StartNew();
+        var sequence = 0;
+        while (standingBy.Elapsed < options.PollInterval * 10)
+        {
+            await fixture.CommitAsync([new ProofEvent(key, ++sequence)]);
+            await fixture.WaitUntilReceivedAsync(key, sequence + 1);
+        }
+
+        await active.StopAsync();
+        await fixture.CommitAsync([new ProofEvent(key, ++sequence)]);
+        await fixture.WaitUntilReceivedAsync(key, sequence + 1, TimeSpan.FromSeconds(20));
+
+        Assert.Equal(1, standbyLogs() - before);
+        await standby.StopAsync();
+    }
+
     private Task<long> SentCountAsync() => fixture.SentCountAsync();
 
     private ManagedProcess StartRelayProcess(string name) => fixture.StartRelayProcess(relay, name);
