@@ -71,6 +71,19 @@ public sealed class BuildingBlockRulesTests
         }
     }
 
+    [Fact]
+    public async Task The_private_PostgreSQL_limits_the_WAL_an_abandoned_slot_may_keep_as_compose_and_kubernetes_do()
+    {
+        await using var connection = new NpgsqlConnection(await TestInfrastructure.PostgresServerAsync() + ";Database=postgres");
+        await connection.OpenAsync();
+        await using var show = new NpgsqlCommand("SHOW max_slot_wal_keep_size", connection);
+        Assert.Equal("1GB", await show.ExecuteScalarAsync());
+
+        var root = LocalSystem.SystemCatalog.RepositoryRoot();
+        Assert.Contains("max_slot_wal_keep_size=1GB", await File.ReadAllTextAsync(Path.Combine(root, "docker-compose.yml")));
+        Assert.Contains("max_slot_wal_keep_size=1GB", await File.ReadAllTextAsync(Path.Combine(root, "k8s", "infrastructure.yaml")));
+    }
+
     [Theory]
     [InlineData("57P01", true)] // admin shutdown: the database is restarting
     [InlineData("08006", true)] // connection failure

@@ -4,7 +4,8 @@ namespace FoodOrdering.LocalSystem.Infrastructure;
 
 /// <summary>
 /// A private PostgreSQL cluster in a folder of ours, on 127.0.0.1 only, with wal_level=logical
-/// (transaction log tailing needs it). PostgreSQL refuses to run as root, so as root the cluster
+/// (transaction log tailing needs it) and max_slot_wal_keep_size=1GB (an abandoned replication slot
+/// cannot fill the disk; the relay recreates an invalidated one). PostgreSQL refuses to run as root, so as root the cluster
 /// belongs to the 'postgres' system user. Authentication is 'trust' on loopback: a demo default.
 /// </summary>
 public sealed class PrivatePostgres : IAsyncDisposable
@@ -70,7 +71,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
 
         var serverOptions = string.Join(' ',
             $"-p {Port}", $"-k {Directory}", "-c listen_addresses=127.0.0.1",
-            "-c wal_level=logical", "-c max_wal_senders=10", "-c max_replication_slots=10",
+            "-c wal_level=logical", "-c max_wal_senders=10", "-c max_replication_slots=10", "-c max_slot_wal_keep_size=1GB",
             "-c max_connections=300", "-c fsync=off", "-c synchronous_commit=on");
         // setsid: the postmaster must not share the terminal's process group, or Ctrl+C would stop it
         // before the services that still use it.
