@@ -45,6 +45,8 @@ public abstract class BrokerOutageProofs(BrokerOutageFixture fixture)
         var prefix = $"k{Guid.NewGuid().ToString("N")[..8]}";
         await fixture.CommitAsync([new ProofEvent($"{prefix}-warmup", 0)]);
         await fixture.WaitUntilReceivedAsync($"{prefix}-warmup", 1);
+        await Wait.UntilAsync(async _ => await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE sent_at IS NULL") == 0,
+            TimeSpan.FromSeconds(10), "the warm-up to be marked sent", CancellationToken.None);
 
         await fixture.Broker.StopAsync();
         var messages = Enumerable.Range(0, 100).Select(i => new ProofEvent($"{prefix}-{i % 5}", i / 5)).ToList();
