@@ -64,13 +64,15 @@ public sealed class TransactionalOutbox(DbContext db)
     }
 
     /// <summary>
-    /// Written now, while the .NET type is known, so the relay can publish the row without it: the
-    /// receiving MassTransit picks the consumer by this URN.
+    /// Written now, while they are known, so the relay can publish the row without them: the .NET type's
+    /// URN (the receiving MassTransit picks the consumer by it) and the trace this change belongs to.
     /// </summary>
-    private static Dictionary<string, string> TransportHeaders(MessageContract contract) => new()
+    private static Dictionary<string, string> TransportHeaders(MessageContract contract)
     {
-        [MassTransit.MessageHeaders.MessageType] = MessageUrn.ForTypeString(contract.Type),
-    };
+        var headers = new Dictionary<string, string> { [MassTransit.MessageHeaders.MessageType] = MessageUrn.ForTypeString(contract.Type) };
+        MessagingTelemetry.Capture(headers);
+        return headers;
+    }
 
     private static string ChannelOf<TMessage>() =>
         MessageContracts.For(typeof(TMessage)).Channel

@@ -130,6 +130,8 @@ public sealed class BrokerPublisher(string rabbitMqUri, MessagingOptions options
     private async Task<PublishOutcome> PublishOneAsync(IChannel publishing, OutboxMessage message, byte[] body, Dictionary<string, object?> headers,
         CancellationToken cancellationToken)
     {
+        // The publish span continues the trace stored with the row, and the message carries it on.
+        using var activity = MessagingTelemetry.StartPublish(message.Channel, message.Id, message.CorrelationId, headers);
         var properties = new BasicProperties
         {
             MessageId = message.Id.ToString(),
@@ -151,6 +153,7 @@ public sealed class BrokerPublisher(string rabbitMqUri, MessagingOptions options
         }
         catch (PublishException e) when (e.IsReturn)
         {
+            activity?.SetTag("messaging.rabbitmq.returned", true);
             if (MessageContracts.Named(message.MessageType)?.Kind == MessageKind.Event)
             {
                 // Publish-subscribe: a subscriber receives what is published after its queue first exists.
