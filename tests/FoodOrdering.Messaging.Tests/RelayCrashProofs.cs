@@ -82,7 +82,7 @@ public abstract class RelayCrashProofs(SubscriberOnlyFixture fixture, RelayKind 
     private ManagedProcess StartRelayProcess(string name) =>
         ManagedProcess.Start(name, 0, "dotnet",
         [
-            Path.Combine(SystemCatalog.RepositoryRoot(), "tools", "RelayBenchmark", "bin", "Debug", "net10.0", "FoodOrdering.RelayBenchmark.dll"), "relay",
+            SystemCatalog.BuiltAssembly("tools/RelayBenchmark", "FoodOrdering.RelayBenchmark"), "relay",
             $"--ConnectionStrings:Outbox={fixture.Database.ConnectionString}",
             $"--ConnectionStrings:RabbitMq={fixture.RabbitMqUri}",
             $"--Messaging:Relay={relay}",
