@@ -127,7 +127,7 @@ public sealed class LauncherDataFolder : IDisposable
     /// </summary>
     public IReadOnlyList<(int Pid, string CommandLine)> Processes()
     {
-        var mentioning = ProcessesMentioning(Folder);
+        var mentioning = ProcessTable.Mentioning(Folder);
         var recorded = File.Exists(Path.Combine(Folder, "started.pids")) ? StartedPids() : [];
         return [.. mentioning, .. recorded.Where(pid => Posix.IsAlive(pid) && mentioning.All(p => p.Pid != pid)).Select(pid => (pid, "(recorded in started.pids)"))];
     }
@@ -140,8 +140,13 @@ public sealed class LauncherDataFolder : IDisposable
         }
         Directory.Delete(Folder, recursive: true);
     }
+}
 
-    private static List<(int Pid, string CommandLine)> ProcessesMentioning(string text)
+/// <summary>The processes of this machine, read from /proc.</summary>
+public static class ProcessTable
+{
+    /// <summary>Every live process (but this one) whose command line or environment names <paramref name="text"/>.</summary>
+    public static List<(int Pid, string CommandLine)> Mentioning(string text)
     {
         var found = new List<(int, string)>();
         foreach (var dir in Directory.GetDirectories("/proc"))
