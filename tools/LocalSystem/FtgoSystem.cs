@@ -28,8 +28,22 @@ public sealed record LaunchOptions
     public IReadOnlyList<ServiceDefinition> Services { get; init; } = SystemCatalog.Services;
 
     /// <summary>The system packages this needs: PostgreSQL and RabbitMQ, unless external ones are given.</summary>
-    public IReadOnlyList<string> SystemPackages =>
-        [.. ExternalPostgres is null ? [Prerequisites.PostgreSql] : Array.Empty<string>(), .. ExternalRabbitMq is null ? [Prerequisites.RabbitMq] : Array.Empty<string>()];
+    public IReadOnlyList<string> SystemPackages
+    {
+        get
+        {
+            var packages = new List<string>();
+            if (ExternalPostgres is null)
+            {
+                packages.Add(Prerequisites.PostgreSql);
+            }
+            if (ExternalRabbitMq is null)
+            {
+                packages.Add(Prerequisites.RabbitMq);
+            }
+            return packages;
+        }
+    }
 }
 
 /// <summary>A service process that answered its readiness check.</summary>
