@@ -22,6 +22,8 @@ public sealed class PrerequisitesTests : IDisposable
         ["python3-protobuf"] = ["usr/lib/python3/dist-packages/google/protobuf/__init__.py"],
         ["nodejs"] = ["usr/bin/node"],
         ["npm"] = ["usr/bin/npm"],
+        ["curl"] = ["usr/bin/curl"],
+        ["git"] = ["usr/bin/git"],
     };
 
     private readonly string root = Directory.CreateTempSubdirectory("ftgo-prerequisites-").FullName;
@@ -77,10 +79,10 @@ public sealed class PrerequisitesTests : IDisposable
         Install(Prerequisites.PostgreSql);
         Install("nodejs");
 
-        await Machine(asRoot: true).EnsureInstalledAsync([.. Infrastructure, .. Prerequisites.InteropPeers], CancellationToken.None);
+        await Machine(asRoot: true).EnsureInstalledAsync([.. Infrastructure, .. Prerequisites.TestTools], CancellationToken.None);
 
-        Assert.Equal(["noninteractive update -q", "noninteractive install -y -q rabbitmq-server python3-grpcio python3-protobuf npm"], AptGetCalls);
-        Assert.Empty(Machine(asRoot: false).Missing([.. Infrastructure, .. Prerequisites.InteropPeers]));
+        Assert.Equal(["noninteractive update -q", "noninteractive install -y -q rabbitmq-server python3-grpcio python3-protobuf npm curl git"], AptGetCalls);
+        Assert.Empty(Machine(asRoot: false).Missing([.. Infrastructure, .. Prerequisites.TestTools]));
     }
 
     [Fact]
@@ -93,7 +95,7 @@ public sealed class PrerequisitesTests : IDisposable
         Touch("usr/lib/postgresql/13/bin/initdb");
         Touch("usr/bin/epmd");
 
-        await Machine(asRoot: true).EnsureInstalledAsync([.. Infrastructure, .. Prerequisites.InteropPeers], CancellationToken.None);
+        await Machine(asRoot: true).EnsureInstalledAsync([.. Infrastructure, .. Prerequisites.TestTools], CancellationToken.None);
 
         Assert.Empty(AptGetCalls);
         Assert.Equal(Path.Combine(root, "usr/lib/postgresql/15/bin"), Machine(asRoot: false).FindPostgresBinDirectory());

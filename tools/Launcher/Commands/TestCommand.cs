@@ -21,7 +21,7 @@ public static partial class TestCommand
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"ftgo-test-{Environment.ProcessId}");
         var options = new LaunchOptions { DataDirectory = dataDirectory, FreePorts = true, InfrastructureOnly = true };
         // Everything a fresh Debian machine lacks, named in one install line, or installed in one apt-get run as root.
-        await Prerequisites.OfThisMachine.EnsureInstalledAsync([.. options.SystemPackages, .. Prerequisites.InteropPeers], stop);
+        await Prerequisites.OfThisMachine.EnsureInstalledAsync([.. options.SystemPackages, .. Prerequisites.TestTools], stop);
         await InstallGrpcJsAsync(Path.Combine(repositoryRoot, InteropFolder), stop);
         // Style is part of the build (fix with: dotnet format FoodOrdering.sln).
         ConsoleLog.Info("dotnet format --verify-no-changes");

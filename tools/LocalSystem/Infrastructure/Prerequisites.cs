@@ -18,8 +18,11 @@ public sealed class Prerequisites(string root, string searchPath, string? aptGet
     public const string PostgreSql = "postgresql";
     public const string RabbitMq = "rabbitmq-server";
 
-    /// <summary>What the gRPC interop tests run: Debian's grpcio, and node + npm for grpc-js.</summary>
-    public static readonly IReadOnlyList<string> InteropPeers = ["python3-grpcio", "python3-protobuf", "nodejs", "npm"];
+    /// <summary>
+    /// What the tests run besides .NET: the real gRPC peers (Debian's grpcio; node + npm for grpc-js), and
+    /// curl and git, which a minimal Debian lacks (the lab test runs docs' curl commands; the fresh-clone test lists files with git).
+    /// </summary>
+    public static readonly IReadOnlyList<string> TestTools = ["python3-grpcio", "python3-protobuf", "nodejs", "npm", "curl", "git"];
 
     private readonly SemaphoreSlim installGate = new(1, 1);
 
@@ -39,6 +42,8 @@ public sealed class Prerequisites(string root, string searchPath, string? aptGet
         "python3-protobuf" => File.Exists(Under("usr/lib/python3/dist-packages/google/protobuf/__init__.py")),
         "nodejs" => FindExecutable("node") is not null,
         "npm" => FindExecutable("npm") is not null,
+        "curl" => FindExecutable("curl") is not null,
+        "git" => FindExecutable("git") is not null,
         _ => throw new ArgumentException($"No check is known for the package '{package}'.", nameof(package)),
     };
 
