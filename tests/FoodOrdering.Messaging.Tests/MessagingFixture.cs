@@ -146,7 +146,7 @@ public abstract class MessagingFixture(RelayKind relay) : IAsyncLifetime
     public ManagedProcess StartRelayProcess(RelayKind relay, string name, params string[] moreArguments) =>
         ManagedProcess.Start(name, 0, "dotnet",
         [
-            Path.Combine(SystemCatalog.RepositoryRoot(), "tools", "RelayBenchmark", "bin", "Debug", "net10.0", "FoodOrdering.RelayBenchmark.dll"), "relay",
+            SystemCatalog.BuiltAssembly("tools/RelayBenchmark", "FoodOrdering.RelayBenchmark"), "relay",
             $"--ConnectionStrings:Outbox={Database.ConnectionString}",
             $"--ConnectionStrings:RabbitMq={RabbitMqUri}",
             $"--Messaging:Relay={relay}",

@@ -96,7 +96,8 @@ public abstract class PublishingProofs(MessagingFixture fixture) : IAsyncLifetim
         var queue = await rabbitMq.DeclareQueueAsync(fixture.Options.ChannelPrefix + channel, fixture.Options.ChannelPrefix + channel);
         var (body, _) = await rabbitMq.WaitForMessageAsync(queue, (_, h) => h["MessageId"] == waiting.ToString());
         Assert.Equal("""{"key": "later"}""", body);
-        Assert.True(await fixture.Database.ScalarAsync<bool>($"SELECT sent_at IS NOT NULL FROM outbox WHERE id = '{waiting}'"));
+        await Wait.UntilAsync(async _ => await fixture.Database.ScalarAsync<bool>($"SELECT sent_at IS NOT NULL FROM outbox WHERE id = '{waiting}'"),
+            TimeSpan.FromSeconds(10), "the delivered row to be marked sent", CancellationToken.None);
         Assert.Contains(fixture.Logs.Entries, e => e.Message.Contains($"Channel {channel} receives messages again"));
     }
 

@@ -26,6 +26,24 @@ public sealed record LaunchOptions
     public string DatabasePrefix { get; init; } = "";
 
     public IReadOnlyList<ServiceDefinition> Services { get; init; } = SystemCatalog.Services;
+
+    /// <summary>The system packages this needs: PostgreSQL and RabbitMQ, unless external ones are given.</summary>
+    public IReadOnlyList<string> SystemPackages
+    {
+        get
+        {
+            var packages = new List<string>();
+            if (ExternalPostgres is null)
+            {
+                packages.Add(Prerequisites.PostgreSql);
+            }
+            if (ExternalRabbitMq is null)
+            {
+                packages.Add(Prerequisites.RabbitMq);
+            }
+            return packages;
+        }
+    }
 }
 
 /// <summary>A service process that answered its readiness check.</summary>
@@ -38,9 +56,10 @@ public sealed record RunningService(ServiceDefinition Definition, string BaseUrl
 /// </summary>
 public sealed class FtgoSystem : IAsyncDisposable
 {
-    private const string PidFileName = "launcher.pids";
+    private const string PidFileName = "started.pids";
     private readonly LaunchOptions options;
     private readonly List<RunningService> services = [];
+    private LauncherLock? launcherLock;
 
     private FtgoSystem(LaunchOptions options) => this.options = options;
 
@@ -72,7 +91,10 @@ public sealed class FtgoSystem : IAsyncDisposable
     private async Task StartAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(options.DataDirectory);
+        launcherLock = LauncherLock.Acquire(options.DataDirectory);
         StopLeftoversOfAKilledLauncher();
+        // Both at once: one install line to run, or one apt-get run as root.
+        await Prerequisites.OfThisMachine.EnsureInstalledAsync(options.SystemPackages, cancellationToken);
 
         var postgres = StartPostgresAsync(cancellationToken);
         var rabbitMq = StartRabbitMqAsync(cancellationToken);
@@ -198,6 +220,10 @@ public sealed class FtgoSystem : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (launcherLock is null)
+        {
+            return; // another launcher has this data folder: nothing here is ours
+        }
         await Task.WhenAll(services.Select(s => s.Process.DisposeAsync().AsTask()));
         if (RabbitMq is not null)
         {
@@ -207,10 +233,7 @@ public sealed class FtgoSystem : IAsyncDisposable
         {
             await Postgres.DisposeAsync();
         }
-        var pidFile = Path.Combine(options.DataDirectory, PidFileName);
-        if (File.Exists(pidFile))
-        {
-            File.Delete(pidFile);
-        }
+        File.Delete(Path.Combine(options.DataDirectory, PidFileName));
+        launcherLock.Dispose();
     }
 }

@@ -23,10 +23,19 @@ public static class SystemCatalog
         new("consumer", "services/Consumer", "FoodOrdering.Consumer", 8081, "ConsumerDb", 9081),
     ];
 
-    /// <summary>Private infrastructure ports, chosen not to collide with system-wide PostgreSQL/RabbitMQ.</summary>
-    public const int PostgresPort = 54329;
-    public const int RabbitMqAmqpPort = 56729;
+    /// <summary>
+    /// Private infrastructure ports: not the system-wide servers' (5432, 5672, 15672, 25672), and below
+    /// Linux's ephemeral range (32768-60999, /proc/sys/net/ipv4/ip_local_port_range), where any outgoing
+    /// connection may be holding a port, so the defaults are seldom taken and replaced.
+    /// services/*/appsettings.Development.json use them (a service run from an IDE next to `./ftgo infra`).
+    /// </summary>
+    public const int PostgresPort = 15432;
+    public const int RabbitMqAmqpPort = 15673;
     public const int RabbitMqManagementPort = 15679;
+
+    /// <summary>The dll `dotnet build` made of a project of this repository, to start it as a process.</summary>
+    public static string BuiltAssembly(string projectDirectory, string assemblyName, string configuration = "Debug") =>
+        Path.Combine(RepositoryRoot(), projectDirectory, "bin", configuration, "net10.0", assemblyName + ".dll");
 
     public static string RepositoryRoot()
     {

@@ -1,20 +1,32 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using FoodOrdering.LocalSystem;
+using FoodOrdering.LocalSystem.Infrastructure;
 using FoodOrdering.LocalSystem.Processes;
 
 namespace FoodOrdering.Launcher.Commands;
 
 /// <summary>
-/// `./ftgo test`: start ONE private PostgreSQL and ONE RabbitMQ for the whole run, hand them to every
-/// test assembly through FTGO_POSTGRES / FTGO_RABBITMQ, run `dotnet test`, stop them, print a summary.
+/// `./ftgo test`: install what the tests need (system packages as root, grpc-js with npm), check the
+/// style, start ONE private PostgreSQL and ONE RabbitMQ for the whole run, hand them to every test
+/// assembly through FTGO_POSTGRES / FTGO_RABBITMQ, run `dotnet test`, stop them, print a summary.
 /// </summary>
 public static partial class TestCommand
 {
+    /// <summary>The grpc-js peer of the gRPC interop tests (package.json, package-lock.json).</summary>
+    private const string InteropFolder = "tests/FoodOrdering.Grpc.Tests/interop";
+
     public static async Task<int> RunAsync(string repositoryRoot, IReadOnlyList<string> testArguments, CancellationToken stop)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"ftgo-test-{Environment.ProcessId}");
         var options = new LaunchOptions { DataDirectory = dataDirectory, FreePorts = true, InfrastructureOnly = true };
+        // Everything a fresh Debian machine lacks, named in one install line, or installed in one apt-get run as root.
+        await Prerequisites.OfThisMachine.EnsureInstalledAsync([.. options.SystemPackages, .. Prerequisites.TestTools], stop);
+        await InstallGrpcJsAsync(Path.Combine(repositoryRoot, InteropFolder), stop);
+        // Style is part of the build (fix with: dotnet format FoodOrdering.sln).
+        ConsoleLog.Info("dotnet format --verify-no-changes");
+        await Tool.RunAsync("dotnet", ["format", Path.Combine(repositoryRoot, "FoodOrdering.sln"), "--verify-no-changes", "--no-restore"], stop);
+
         ConsoleLog.Info("Starting the shared test infrastructure (PostgreSQL, RabbitMQ)...");
         ConsoleLog.QuietProcesses = true; // their logs stay in the data folder; test output stays readable
         var exitCode = 1;
@@ -32,6 +44,19 @@ public static partial class TestCommand
             Directory.Delete(dataDirectory, recursive: true);
         }
         return exitCode;
+    }
+
+    /// <summary>`npm ci` when node_modules is missing or older than package-lock.json; otherwise nothing.</summary>
+    private static async Task InstallGrpcJsAsync(string folder, CancellationToken stop)
+    {
+        var modules = Path.Combine(folder, "node_modules");
+        if (Directory.Exists(modules) && Directory.GetLastWriteTimeUtc(modules) >= File.GetLastWriteTimeUtc(Path.Combine(folder, "package-lock.json")))
+        {
+            return;
+        }
+        ConsoleLog.Info($"npm ci --prefix {Path.GetRelativePath(Environment.CurrentDirectory, folder)}");
+        await Tool.RunAsync("npm", ["ci", "--prefix", folder, "--no-audit", "--no-fund", "--loglevel=error"], stop);
+        Directory.SetLastWriteTimeUtc(modules, DateTime.UtcNow);
     }
 
     private static async Task<int> RunDotnetTestAsync(string repositoryRoot, FtgoSystem system, IReadOnlyList<string> testArguments, CancellationToken stop)

@@ -36,6 +36,16 @@ public static class UpCommand
         {
             ConsoleLog.Info($"{service.Definition.Name,-12} {service.BaseUrl}  Swagger UI {service.BaseUrl}/swagger  gRPC {service.GrpcUrl} (h2c)");
         }
+        if (system.Postgres?.Port is not (null or SystemCatalog.PostgresPort) || system.RabbitMq?.AmqpPort is not (null or SystemCatalog.RabbitMqAmqpPort))
+        {
+            // services/*/appsettings.Development.json name the default ports: say what an IDE run needs instead.
+            ConsoleLog.Info("A default port was busy. To run a service from your IDE against these servers, set:");
+            foreach (var service in SystemCatalog.Services)
+            {
+                ConsoleLog.Info($"  ConnectionStrings__{service.ConnectionName}={system.ConnectionString(service)}");
+            }
+            ConsoleLog.Info($"  ConnectionStrings__RabbitMq={system.RabbitMqUri}");
+        }
     }
 
     private static async Task WaitForStopOrCrashAsync(FtgoSystem system, CancellationToken stop)

@@ -37,7 +37,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
 
     public static async Task<PrivatePostgres> StartAsync(string directory, int port, CancellationToken cancellationToken)
     {
-        var bin = await Prerequisites.PostgresBinDirectoryAsync(cancellationToken);
+        var bin = await Prerequisites.OfThisMachine.PostgresBinDirectoryAsync(cancellationToken);
         var postgres = new PrivatePostgres(bin, Path.GetFullPath(directory), port);
         await postgres.StartAsync(cancellationToken);
         return postgres;

@@ -5,13 +5,19 @@ using FoodOrdering.LocalSystem.Processes;
 namespace FoodOrdering.LocalSystem.Infrastructure;
 
 /// <summary>
-/// A private RabbitMQ node on 127.0.0.1 with its own node name, epmd and distribution port (so it
-/// never collides with a system-wide node), the management UI and the consistent-hash exchange plugin.
+/// A private RabbitMQ node on 127.0.0.1 with its own epmd and distribution port (so it never collides
+/// with a system-wide node or another private one), the management UI and the consistent-hash exchange plugin.
 /// We start epmd ourselves so we own its PID: the Erlang VM would otherwise leave a daemon behind.
 /// Default user guest/guest, which RabbitMQ allows on loopback: a demo default.
 /// </summary>
 public sealed class PrivateRabbitMq : IAsyncDisposable
 {
+    /// <summary>
+    /// The node's name names its data folder (mnesia/ftgo@localhost), so it never changes: a node that gets
+    /// another port keeps its durable queues. Two private nodes never meet, as each has its own epmd.
+    /// </summary>
+    public const string NodeName = "ftgo@localhost";
+
     private readonly ManagedProcess epmd;
     private readonly ManagedProcess server;
 
@@ -31,7 +37,7 @@ public sealed class PrivateRabbitMq : IAsyncDisposable
 
     public static async Task<PrivateRabbitMq> StartAsync(string directory, int amqpPort, int managementPort, int colour, CancellationToken cancellationToken)
     {
-        var (serverScript, epmdPath) = await Prerequisites.RabbitMqAsync(cancellationToken);
+        var (serverScript, epmdPath) = await Prerequisites.OfThisMachine.RabbitMqAsync(cancellationToken);
         directory = Path.GetFullPath(directory);
         Directory.CreateDirectory(Path.Combine(directory, "home"));
         await File.WriteAllTextAsync(Path.Combine(directory, "rabbitmq.conf"), $"""
@@ -50,7 +56,7 @@ public sealed class PrivateRabbitMq : IAsyncDisposable
         var server = ManagedProcess.Start("rabbitmq", colour, serverScript, [], environment: new Dictionary<string, string?>
         {
             ["HOME"] = Path.Combine(directory, "home"),
-            ["RABBITMQ_NODENAME"] = $"ftgo-{amqpPort}@localhost",
+            ["RABBITMQ_NODENAME"] = NodeName,
             ["RABBITMQ_CONFIG_FILE"] = Path.Combine(directory, "rabbitmq"),
             ["RABBITMQ_MNESIA_BASE"] = Path.Combine(directory, "mnesia"),
             ["RABBITMQ_LOG_BASE"] = Path.Combine(directory, "log"),

@@ -27,7 +27,14 @@ public static class ConsoleLog
         lock (Gate)
         {
             var label = prefix.PadRight(Width);
-            Console.Out.WriteLine(UseColour ? $"\u001b[{colour}m{label}|\u001b[0m {line}" : $"{label}| {line}");
+            try
+            {
+                Console.Out.WriteLine(UseColour ? $"\u001b[{colour}m{label}|\u001b[0m {line}" : $"{label}| {line}");
+            }
+            catch (IOException)
+            {
+                // The terminal is gone (its window was closed: SIGHUP). Keep going: we are stopping what we started.
+            }
         }
     }
 

@@ -57,9 +57,9 @@ public static class Tool
         return output.ToString();
     }
 
-    /// <summary>The full path of an executable on PATH, or null.</summary>
-    public static string? FindOnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "")
+    /// <summary>The full path of an executable on PATH (or on <paramref name="searchPath"/>), or null.</summary>
+    public static string? FindOnPath(string name, string? searchPath = null) =>
+        (searchPath ?? Environment.GetEnvironmentVariable("PATH") ?? "")
             .Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Select(dir => Path.Combine(dir, name))
             .FirstOrDefault(File.Exists);
