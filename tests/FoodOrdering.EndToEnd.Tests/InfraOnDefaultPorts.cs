@@ -24,7 +24,7 @@ public sealed partial class InfraOnDefaultPorts : IAsyncLifetime
     public async Task InitializeAsync()
     {
         ConsoleLog.QuietProcesses = true; // the services' logs stay in their RecentLines
-        launcher = await LauncherProcess.StartAsync(sharedInfrastructure: false, ["infra", "--data-dir", data.Folder]);
+        launcher = await LauncherProcess.StartAsync(sharedInfrastructure: false, ["infra", "--no-trace-viewer", "--data-dir", data.Folder]);
         await launcher.WaitForLineAsync("Press Ctrl+C", TimeSpan.FromMinutes(3));
         var output = launcher.Output;
         PostgresPort = int.Parse(PostgresLine().Match(output).Groups["port"].Value);

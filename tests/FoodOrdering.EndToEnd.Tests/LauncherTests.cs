@@ -37,7 +37,7 @@ public sealed class LauncherTests
     public async Task Ftgo_demo_walks_through_the_system_and_Ctrl_C_stops_postgres_rabbitmq_epmd_and_every_service()
     {
         using var data = new LauncherDataFolder();
-        await using var launcher = await LauncherProcess.StartAsync(sharedInfrastructure: false, ["demo", "--free-ports", "--data-dir", data.Folder]);
+        await using var launcher = await LauncherProcess.StartAsync(sharedInfrastructure: false, ["demo", "--free-ports", "--no-trace-viewer", "--data-dir", data.Folder]);
         // Each demo step throws (and the launcher exits) if a response is not the one it expects.
         await launcher.WaitForLineAsync("Demo finished.", TimeSpan.FromMinutes(3));
         // The launcher lists what it started (services, RabbitMQ, epmd, postmaster) for exactly this check.
@@ -53,5 +53,28 @@ public sealed class LauncherTests
             "every process of the launcher to end", CancellationToken.None,
             () => string.Join(Environment.NewLine, data.Processes()));
         Assert.All(started, pid => Assert.False(Posix.IsAlive(pid), $"process {pid} still runs"));
+    }
+
+    [Fact]
+    public async Task The_trace_viewer_shows_a_sign_up_as_one_trace_from_the_request_to_the_relays_publish()
+    {
+        await using var test = await TestSystem.StartAsync(traceViewer: true);
+        var viewer = test.System.TraceViewer ?? throw new InvalidOperationException("The trace viewer did not start (see the launcher's output).");
+        using var http = new HttpClient { BaseAddress = new Uri(test.Service("consumer").BaseUrl) };
+
+        var created = await http.PostAsJsonAsync("/v1/consumers", new { name = new { firstName = "Ada", lastName = "Lovelace" }, orderLimit = "25.00" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        // The dashboard's API serves what it received over OTLP: find one trace with both spans.
+        using var viewerApi = new HttpClient { BaseAddress = new Uri(viewer.Url) };
+        await Wait.UntilAsync(async ct =>
+            {
+                var spans = (await viewerApi.GetFromJsonAsync<JsonNode>("/api/telemetry/traces", ct))!["data"]!["resourceSpans"]!.AsArray()
+                    .SelectMany(r => r!["scopeSpans"]!.AsArray()).SelectMany(s => s!["spans"]!.AsArray())
+                    .Select(span => (Trace: span!["traceId"]!.GetValue<string>(), Name: span["name"]!.GetValue<string>())).ToList();
+                return spans.Where(s => s.Name.StartsWith("POST /v1/consumers", StringComparison.Ordinal))
+                    .Any(post => spans.Any(s => s.Trace == post.Trace && s.Name == "consumer-events publish"));
+            },
+            TimeSpan.FromSeconds(60), "the sign-up's trace, request and publish, in the trace viewer", CancellationToken.None);
     }
 }

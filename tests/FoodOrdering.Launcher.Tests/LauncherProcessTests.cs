@@ -15,11 +15,11 @@ public sealed class LauncherProcessTests
     public async Task A_second_launcher_on_the_same_data_folder_refuses_and_leaves_the_first_ones_processes_running()
     {
         using var data = new LauncherDataFolder();
-        await using var first = await LauncherProcess.StartAsync(sharedInfrastructure: true, ["up", "--free-ports", "--data-dir", data.Folder]);
+        await using var first = await LauncherProcess.StartAsync(sharedInfrastructure: true, ["up", "--free-ports", "--no-trace-viewer", "--data-dir", data.Folder]);
         await first.WaitForLineAsync("All healthy", StartUp);
         var started = data.StartedPids();
 
-        await using var second = await LauncherProcess.StartAsync(sharedInfrastructure: true, ["up", "--free-ports", "--data-dir", data.Folder]);
+        await using var second = await LauncherProcess.StartAsync(sharedInfrastructure: true, ["up", "--free-ports", "--no-trace-viewer", "--data-dir", data.Folder]);
 
         Assert.Equal(1, await second.WaitForExitAsync(TimeSpan.FromMinutes(1)));
         Assert.Contains($"Another launcher (pid {first.Pid}) is running on {data.Folder}", second.Output);
@@ -34,7 +34,7 @@ public sealed class LauncherProcessTests
     {
         using var data = new LauncherDataFolder();
         IReadOnlyList<int> leftovers;
-        await using (var killed = await LauncherProcess.StartAsync(sharedInfrastructure: true, ["up", "--free-ports", "--data-dir", data.Folder]))
+        await using (var killed = await LauncherProcess.StartAsync(sharedInfrastructure: true, ["up", "--free-ports", "--no-trace-viewer", "--data-dir", data.Folder]))
         {
             await killed.WaitForLineAsync("All healthy", StartUp);
             leftovers = data.StartedPids();
@@ -43,7 +43,7 @@ public sealed class LauncherProcessTests
         }
         Assert.All(leftovers, pid => Assert.True(Posix.IsAlive(pid), $"process {pid} ended with its launcher: nothing left to clean"));
 
-        await using var next = await LauncherProcess.StartAsync(sharedInfrastructure: true, ["up", "--free-ports", "--data-dir", data.Folder]);
+        await using var next = await LauncherProcess.StartAsync(sharedInfrastructure: true, ["up", "--free-ports", "--no-trace-viewer", "--data-dir", data.Folder]);
         await next.WaitForLineAsync("All healthy", StartUp);
 
         Assert.All(leftovers, pid => Assert.Contains($"Stopping process {pid} left behind by an earlier launcher", next.Output));
@@ -56,7 +56,7 @@ public sealed class LauncherProcessTests
         using var data = new LauncherDataFolder();
         // `script` runs the launcher on a terminal of its own (a pty): killing `script` closes that terminal,
         // as closing a terminal window does, so the kernel sends SIGHUP and later writes to it fail.
-        await using var terminal = await LauncherProcess.StartAsync(sharedInfrastructure: true, ["up", "--free-ports", "--data-dir", data.Folder],
+        await using var terminal = await LauncherProcess.StartAsync(sharedInfrastructure: true, ["up", "--free-ports", "--no-trace-viewer", "--data-dir", data.Folder],
             program: commandLine => ["script", "--quiet", "--flush", "--command", string.Join(' ', commandLine.Select(Quote)), "/dev/null"]);
         await terminal.WaitForLineAsync("All healthy", StartUp);
         var launcherPid = int.Parse(File.ReadAllText(Path.Combine(data.Folder, "launcher.pid")));

@@ -24,7 +24,8 @@ public sealed class TestSystem : IAsyncDisposable
     public RunningService Service(string name) => System.Services.Single(s => s.Definition.Name == name);
 
     /// <summary>Starts the services named (all of <see cref="SystemCatalog"/> when null) and waits until each is ready.</summary>
-    public static async Task<TestSystem> StartAsync(IReadOnlyCollection<string>? serviceNames = null, CancellationToken cancellationToken = default)
+    public static async Task<TestSystem> StartAsync(IReadOnlyCollection<string>? serviceNames = null, bool traceViewer = false,
+        CancellationToken cancellationToken = default)
     {
         var postgresServer = await TestInfrastructure.PostgresServerAsync();
         var options = new LaunchOptions
@@ -35,6 +36,7 @@ public sealed class TestSystem : IAsyncDisposable
             ExternalRabbitMq = await TestInfrastructure.RabbitMqUriAsync(),
             DatabasePrefix = $"t_sys_{Guid.NewGuid().ToString("N")[..8]}_",
             Services = [.. SystemCatalog.Services.Where(s => serviceNames is null || serviceNames.Contains(s.Name))],
+            TraceViewer = traceViewer,
         };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromMinutes(2));

@@ -22,6 +22,9 @@ public sealed record LaunchOptions
     /// <summary>Start the infrastructure only.</summary>
     public bool InfrastructureOnly { get; init; }
 
+    /// <summary>Start the trace viewer too, and have the services export their telemetry to it (`./ftgo up`; not in tests).</summary>
+    public bool TraceViewer { get; init; }
+
     /// <summary>Prefix for the services' database names, so test runs never share state.</summary>
     public string DatabasePrefix { get; init; } = "";
 
@@ -65,13 +68,15 @@ public sealed class FtgoSystem : IAsyncDisposable
 
     public PrivatePostgres? Postgres { get; private set; }
     public PrivateRabbitMq? RabbitMq { get; private set; }
+    public TraceViewer? TraceViewer { get; private set; }
     public string PostgresServer { get; private set; } = "";
     public string RabbitMqUri { get; private set; } = "";
     public IReadOnlyList<RunningService> Services => services;
 
     /// <summary>Every process id the launcher is responsible for (what a clean stop must leave behind: none).</summary>
     public IReadOnlyList<int> Pids =>
-        [.. services.Select(s => s.Process.Pid), .. RabbitMq?.Pids ?? [], .. Postgres?.PostmasterPid is { } pid ? [pid] : Array.Empty<int>()];
+        [.. services.Select(s => s.Process.Pid), .. RabbitMq?.Pids ?? [], .. Postgres?.PostmasterPid is { } pid ? [pid] : Array.Empty<int>(),
+            .. TraceViewer is { } viewer ? [viewer.Pid] : Array.Empty<int>()];
 
     public static async Task<FtgoSystem> StartAsync(LaunchOptions options, CancellationToken cancellationToken)
     {
@@ -98,15 +103,20 @@ public sealed class FtgoSystem : IAsyncDisposable
 
         var postgres = StartPostgresAsync(cancellationToken);
         var rabbitMq = StartRabbitMqAsync(cancellationToken);
+        var traceViewer = options.TraceViewer
+            ? Infrastructure.TraceViewer.TryStartAsync(options.RepositoryRoot, Port(SystemCatalog.TraceViewerPort), Port(SystemCatalog.OtlpGrpcPort),
+                Port(SystemCatalog.OtlpHttpPort), cancellationToken)
+            : Task.FromResult<TraceViewer?>(null);
         try
         {
-            await Task.WhenAll(postgres, rabbitMq);
+            await Task.WhenAll(postgres, rabbitMq, traceViewer);
         }
         finally
         {
             // Keep whatever did start, so that DisposeAsync stops it even if the other one failed.
             Postgres = postgres.IsCompletedSuccessfully ? postgres.Result : null;
             RabbitMq = rabbitMq.IsCompletedSuccessfully ? rabbitMq.Result : null;
+            TraceViewer = traceViewer.IsCompletedSuccessfully ? traceViewer.Result : null;
             WritePidFile();
         }
         PostgresServer = options.ExternalPostgres ?? Postgres!.ServerConnectionString;
@@ -150,6 +160,9 @@ public sealed class FtgoSystem : IAsyncDisposable
             {
                 [$"ConnectionStrings__{service.ConnectionName}"] = ConnectionString(service),
                 ["ConnectionStrings__RabbitMq"] = RabbitMqUri,
+                // Telemetry to the trace viewer, if one runs (OpenTelemetry in the service defaults reads these).
+                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = TraceViewer?.OtlpEndpoint,
+                ["OTEL_SERVICE_NAME"] = service.Name,
                 ["DOTNET_ENVIRONMENT"] = null,
                 ["ASPNETCORE_ENVIRONMENT"] = null,
             });
@@ -210,7 +223,7 @@ public sealed class FtgoSystem : IAsyncDisposable
         try
         {
             var commandLine = File.ReadAllText($"/proc/{pid}/cmdline");
-            return new[] { "FoodOrdering", "rabbitmq", "epmd", "postgres" }.Any(commandLine.Contains);
+            return new[] { "FoodOrdering", "rabbitmq", "epmd", "postgres", "Aspire.Dashboard" }.Any(commandLine.Contains);
         }
         catch (IOException)
         {
@@ -232,6 +245,10 @@ public sealed class FtgoSystem : IAsyncDisposable
         if (Postgres is not null)
         {
             await Postgres.DisposeAsync();
+        }
+        if (TraceViewer is not null)
+        {
+            await TraceViewer.DisposeAsync();
         }
         File.Delete(Path.Combine(options.DataDirectory, PidFileName));
         launcherLock.Dispose();

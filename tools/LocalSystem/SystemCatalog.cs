@@ -33,6 +33,11 @@ public static class SystemCatalog
     public const int RabbitMqAmqpPort = 15673;
     public const int RabbitMqManagementPort = 15679;
 
+    /// <summary>The trace viewer (Aspire dashboard): its UI, and the OTLP/gRPC and OTLP/HTTP ports the services export to.</summary>
+    public const int TraceViewerPort = 18888;
+    public const int OtlpGrpcPort = 18889;
+    public const int OtlpHttpPort = 18890;
+
     /// <summary>The dll `dotnet build` made of a project of this repository, to start it as a process.</summary>
     public static string BuiltAssembly(string projectDirectory, string assemblyName, string configuration = "Debug") =>
         Path.Combine(RepositoryRoot(), projectDirectory, "bin", configuration, "net10.0", assemblyName + ".dll");

@@ -20,6 +20,7 @@ public sealed record CommandLine(string Command, LaunchOptions Options, IReadOnl
         options (up, demo, infra):
           --free-ports      use any free ports instead of the defaults ({string.Join(", ", SystemCatalog.Services.Select(s => s.RestPort))}, {SystemCatalog.PostgresPort}, {SystemCatalog.RabbitMqAmqpPort}, {SystemCatalog.RabbitMqManagementPort})
           --data-dir DIR    where the private PostgreSQL/RabbitMQ keep their data (default: .ftgo/)
+          --no-trace-viewer do not start the trace viewer (the Aspire dashboard, http://127.0.0.1:{SystemCatalog.TraceViewerPort})
 
         environment:
           FTGO_POSTGRES     use this PostgreSQL (e.g. Host=127.0.0.1;Port=5432;Username=ftgo;Password=ftgo)
@@ -42,13 +43,16 @@ public sealed record CommandLine(string Command, LaunchOptions Options, IReadOnl
             return new CommandLine(command, new LaunchOptions(), [.. args.Skip(1)]);
         }
 
-        var options = new LaunchOptions();
+        var options = new LaunchOptions { TraceViewer = true };
         for (var i = 1; i < args.Count; i++)
         {
             switch (args[i])
             {
                 case "--free-ports":
                     options = options with { FreePorts = true };
+                    break;
+                case "--no-trace-viewer":
+                    options = options with { TraceViewer = false };
                     break;
                 case "--data-dir" when i + 1 < args.Count:
                     options = options with { DataDirectory = Path.GetFullPath(args[++i]) };

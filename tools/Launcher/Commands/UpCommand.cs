@@ -34,7 +34,11 @@ public static class UpCommand
         }
         foreach (var service in system.Services)
         {
-            ConsoleLog.Info($"{service.Definition.Name,-12} {service.BaseUrl}  Swagger UI {service.BaseUrl}/swagger  gRPC {service.GrpcUrl} (h2c)");
+            ConsoleLog.Info($"{service.Definition.Name,-12} {service.BaseUrl}  Swagger UI {service.BaseUrl}/swagger  gRPC {service.GrpcUrl} (h2c)  metrics {service.BaseUrl}/metrics");
+        }
+        if (system.TraceViewer is { } viewer)
+        {
+            ConsoleLog.Info($"Traces       {viewer.Url}  (Aspire dashboard: traces, metrics and logs of every service; OTLP at {viewer.OtlpEndpoint})");
         }
         if (system.Postgres?.Port is not (null or SystemCatalog.PostgresPort) || system.RabbitMq?.AmqpPort is not (null or SystemCatalog.RabbitMqAmqpPort))
         {
@@ -45,6 +49,10 @@ public static class UpCommand
                 ConsoleLog.Info($"  ConnectionStrings__{service.ConnectionName}={system.ConnectionString(service)}");
             }
             ConsoleLog.Info($"  ConnectionStrings__RabbitMq={system.RabbitMqUri}");
+            if (system.TraceViewer is { } traces)
+            {
+                ConsoleLog.Info($"  OTEL_EXPORTER_OTLP_ENDPOINT={traces.OtlpEndpoint}");
+            }
         }
     }
 
