@@ -27,6 +27,9 @@ public sealed class DeploymentFilesTests
         Assert.Contains($"Grpc__Port: \"{service.GrpcPort}\"\n", Compose);
         Assert.Contains($"ConnectionStrings__{service.ConnectionName}: Host=postgres;Port=5432;Database={service.DatabaseName};", Compose);
         Assert.Contains("ConnectionStrings__RabbitMq: amqp://guest:guest@rabbitmq:5672/", Compose);
+        // Telemetry goes to the compose file's trace viewer, as `./ftgo up` sends it to its own.
+        Assert.Contains("\n  trace-viewer:\n", Compose);
+        Assert.Contains($"OTEL_EXPORTER_OTLP_ENDPOINT: http://trace-viewer:18889\n      OTEL_SERVICE_NAME: {service.Name}\n", Compose);
     }
 
     [Theory]
