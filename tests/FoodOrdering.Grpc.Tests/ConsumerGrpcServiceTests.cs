@@ -72,7 +72,7 @@ public sealed class ConsumerGrpcServiceTests(ConsumerServiceFixture consumerServ
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Configuration["Downstreams:consumer:Address"] = consumerService.GrpcUrl;
+        builder.Configuration["Downstreams:consumer:GrpcAddress"] = consumerService.GrpcUrl;
         builder.Configuration["Downstreams:consumer:CircuitBreaker:MinimumThroughput"] = "4";
         builder.AddGrpcServiceProxy<ConsumerService.ConsumerServiceClient>("consumer");
         return builder.Build();

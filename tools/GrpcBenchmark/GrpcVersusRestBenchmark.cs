@@ -25,7 +25,7 @@ public static class GrpcVersusRestBenchmark
         var plain = new EchoService.EchoServiceClient(channel);
         var proxyHost = Host.CreateApplicationBuilder();
         proxyHost.Logging.ClearProviders();
-        proxyHost.Configuration["Downstreams:echo:Address"] = server.GrpcUrl;
+        proxyHost.Configuration["Downstreams:echo:GrpcAddress"] = server.GrpcUrl;
         proxyHost.AddGrpcServiceProxy<EchoService.EchoServiceClient>("echo");
         using var host = proxyHost.Build();
         var proxied = host.Services.GetRequiredService<EchoService.EchoServiceClient>();

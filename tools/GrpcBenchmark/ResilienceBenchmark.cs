@@ -133,7 +133,7 @@ public static class ResilienceBenchmark
         builder.Logging.ClearProviders();
         foreach (var (key, value) in new Dictionary<string, string?>
         {
-            ["Address"] = server.GrpcUrl,
+            ["GrpcAddress"] = server.GrpcUrl,
             ["Timeout"] = TimeSpan.FromSeconds(timeoutSeconds).ToString(),
             ["MaxOutstandingRequests"] = "10",
             ["CircuitBreaker:FailureRatio"] = "0.5",

@@ -30,7 +30,7 @@ public static class ServiceProxyExtensions
     {
         builder.AddServiceProxyPipeline(downstream);
         return builder.Services
-            .AddGrpcClient<TClient>((services, client) => client.Address = OptionsOf(services, downstream).Address ?? throw MissingAddress(downstream))
+            .AddGrpcClient<TClient>((services, client) => client.Address = OptionsOf(services, downstream).GrpcAddress ?? throw MissingAddress(downstream, "GrpcAddress"))
             .ConfigureChannel(channel =>
             {
                 channel.MaxReceiveMessageSize = GrpcEndpointOptions.DefaultMaxMessageSize;
@@ -60,7 +60,7 @@ public static class ServiceProxyExtensions
     // timeout inside it so that a timeout counts as a failure for the breaker.
     private static IHttpClientBuilder AddServiceProxyHandler(this IHttpClientBuilder http, string downstream)
     {
-        http.ConfigureHttpClient((services, client) => client.BaseAddress = OptionsOf(services, downstream).Address ?? throw MissingAddress(downstream));
+        http.ConfigureHttpClient((services, client) => client.BaseAddress = OptionsOf(services, downstream).HttpAddress ?? throw MissingAddress(downstream, "HttpAddress"));
         http.AddResilienceHandler("service-proxy", (pipeline, context) => pipeline
             .AddPipeline(PipelineOf(context.ServiceProvider, downstream))
             .AddTimeout(OptionsOf(context.ServiceProvider, downstream).Timeout));
@@ -89,6 +89,6 @@ public static class ServiceProxyExtensions
     private static ResiliencePipeline PipelineOf(IServiceProvider services, string downstream) =>
         services.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(ServiceProxyPipeline.Key(downstream));
 
-    private static InvalidOperationException MissingAddress(string downstream) =>
-        new($"Set {ServiceProxyOptions.SectionName}:{downstream}:Address (environment: {ServiceProxyOptions.SectionName}__{downstream}__Address) to the URL of the {downstream} service.");
+    private static InvalidOperationException MissingAddress(string downstream, string key) =>
+        new($"Set {ServiceProxyOptions.SectionName}:{downstream}:{key} (environment: {ServiceProxyOptions.SectionName}__{downstream}__{key}) to the URL of the {downstream} service.");
 }

@@ -2,15 +2,18 @@ namespace FoodOrdering.ServiceDefaults.Resilience;
 
 /// <summary>
 /// How a service calls one downstream service, from configuration section
-/// <c>Downstreams:{name}</c> (e.g. <c>Downstreams__consumer__Address=http://127.0.0.1:9081</c>).
-/// Every value but the address has a default that suits calls between our services.
+/// <c>Downstreams:{name}</c> (e.g. <c>Downstreams__consumer__GrpcAddress=http://127.0.0.1:9081</c>).
+/// Every value but the addresses has a default that suits calls between our services.
 /// </summary>
 public sealed class ServiceProxyOptions
 {
     public const string SectionName = "Downstreams";
 
-    /// <summary>Where the downstream listens: its gRPC URL for a gRPC client, its base URL for an HttpClient.</summary>
-    public Uri? Address { get; set; }
+    /// <summary>The downstream's gRPC URL (its HTTP/2-only port), for a gRPC client.</summary>
+    public Uri? GrpcAddress { get; set; }
+
+    /// <summary>The downstream's REST base URL, for an HttpClient.</summary>
+    public Uri? HttpAddress { get; set; }
 
     /// <summary>
     /// The network timeout: never wait longer for an answer. For gRPC it is the default deadline of every
