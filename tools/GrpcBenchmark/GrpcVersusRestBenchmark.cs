@@ -10,7 +10,7 @@ namespace FoodOrdering.GrpcBenchmark;
 
 /// <summary>
 /// The same echo operation over gRPC and over REST/JSON, in one process on loopback, for a small message
-/// and a ~100 KB one: Grpc.Net.Client on its own, the same client through the service proxy (default
+/// and a ~100 KB one: Grpc.Net.Client on its own, with a deadline, and through the service proxy (default
 /// deadline, outstanding-request limit, circuit breaker), HttpClient with JSON over HTTP/1.1, and Debian's
 /// grpcio client against the same server as a reference point. Prints a Markdown table.
 /// </summary>
@@ -44,6 +44,7 @@ public static class GrpcVersusRestBenchmark
             var restRequest = new EchoJson("hello", payload);
 
             async Task CallGrpc() => await plain.EchoAsync(grpcRequest);
+            async Task CallGrpcWithDeadline() => await plain.EchoAsync(grpcRequest, deadline: DateTime.UtcNow.AddSeconds(5));
             async Task CallThroughProxy() => await proxied.EchoAsync(grpcRequest);
             async Task CallRest()
             {
@@ -55,7 +56,8 @@ public static class GrpcVersusRestBenchmark
             var transports = new (string Name, Func<Task> Call)[]
             {
                 ("gRPC (Grpc.Net.Client)", CallGrpc),
-                ("gRPC through the service proxy", CallThroughProxy),
+                ("gRPC (Grpc.Net.Client) with a 5 s deadline", CallGrpcWithDeadline),
+                ("gRPC through the service proxy (5 s deadline, limit, breaker)", CallThroughProxy),
                 ("REST/JSON (HttpClient, HTTP/1.1)", CallRest),
             };
             var sequential = transports.Select(_ => new List<Stats>()).ToArray();
@@ -77,10 +79,11 @@ public static class GrpcVersusRestBenchmark
             }
             Print(name, "gRPC (grpcio client)", grpcBytes, await GrpcioAsync(server.GrpcUrl, payloadBytes, calls), null);
 
-            var (grpc, rest_) = (results[0], results[2]);
+            var (grpc, withDeadline, proxy, rest_) = (results[0], results[1], results[2], results[3]);
             ratios.Add($"{name}: gRPC/REST bytes {(double)grpcBytes / restBytes:0.00}, p50 latency {grpc.Sequential.P50Microseconds / rest_.Sequential.P50Microseconds:0.00}, "
                 + $"sequential calls/s {grpc.Sequential.CallsPerSecond / rest_.Sequential.CallsPerSecond:0.00}, 16 concurrent calls/s {grpc.Concurrent / rest_.Concurrent:0.00}; "
-                + $"service proxy / plain gRPC p50 {results[1].Sequential.P50Microseconds / grpc.Sequential.P50Microseconds:0.00}");
+                + $"p50 with a deadline / plain gRPC {withDeadline.Sequential.P50Microseconds / grpc.Sequential.P50Microseconds:0.00}, "
+                + $"through the service proxy / plain gRPC {proxy.Sequential.P50Microseconds / grpc.Sequential.P50Microseconds:0.00}");
         }
         Console.WriteLine();
         Console.WriteLine("Ratios (below 1 is smaller or faster for bytes and latency; above 1 is more calls for calls/s):");

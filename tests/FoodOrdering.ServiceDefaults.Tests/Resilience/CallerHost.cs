@@ -15,6 +15,19 @@ namespace FoodOrdering.ServiceDefaults.Tests.Resilience;
 /// </summary>
 public sealed class CallerHost : IDisposable
 {
+    /// <summary>
+    /// Settings for "test" that open its breaker after 4 calls of which at least half failed, and keep it
+    /// open long enough not to half-open in the middle of a test; a 10 s network timeout.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> OpensAfterFourCalls = new Dictionary<string, string>
+    {
+        ["Timeout"] = "00:00:10",
+        ["CircuitBreaker:MinimumThroughput"] = "4",
+        ["CircuitBreaker:FailureRatio"] = "0.5",
+        ["CircuitBreaker:SamplingDuration"] = "00:00:30",
+        ["CircuitBreaker:BreakDuration"] = "00:00:30",
+    };
+
     private readonly IHost host;
     private readonly MeterListener listener = new();
     private readonly List<(string Downstream, string State)> transitions = [];

@@ -10,19 +10,11 @@ namespace FoodOrdering.ServiceDefaults.Tests.Resilience;
 /// <summary>The same service proxy for a plain HttpClient (Microsoft.Extensions.Http.Resilience's handler).</summary>
 public sealed class ServiceProxyHttpProofs
 {
-    private static readonly Dictionary<string, string> Breaker = new()
-    {
-        ["Timeout"] = "00:00:10",
-        ["CircuitBreaker:MinimumThroughput"] = "4",
-        ["CircuitBreaker:SamplingDuration"] = "00:00:30",
-        ["CircuitBreaker:BreakDuration"] = "00:00:30",
-    };
-
     [Fact]
     public async Task Answers_4xx_leave_the_breaker_closed_and_5xx_open_it_then_calls_fail_fast()
     {
         await using var downstream = await FaultyDownstream.StartAsync();
-        using var caller = new CallerHost(downstream, testSettings: Breaker);
+        using var caller = new CallerHost(downstream, testSettings: new(CallerHost.OpensAfterFourCalls));
 
         downstream.Behaviour.FailWith(StatusCode.NotFound);
         for (var i = 0; i < 6; i++)
@@ -48,7 +40,7 @@ public sealed class ServiceProxyHttpProofs
     public async Task A_hanging_downstream_times_out_and_its_timeouts_open_the_breaker()
     {
         await using var downstream = await FaultyDownstream.StartAsync();
-        using var caller = new CallerHost(downstream, testSettings: new(Breaker) { ["Timeout"] = "00:00:00.500" });
+        using var caller = new CallerHost(downstream, testSettings: new(CallerHost.OpensAfterFourCalls) { ["Timeout"] = "00:00:00.500" });
         downstream.Behaviour.Hang();
 
         var clock = Stopwatch.StartNew();
@@ -62,7 +54,7 @@ public sealed class ServiceProxyHttpProofs
     public async Task Grpc_and_HTTP_calls_to_one_downstream_share_its_breaker()
     {
         await using var downstream = await FaultyDownstream.StartAsync();
-        using var caller = new CallerHost(downstream, testSettings: Breaker);
+        using var caller = new CallerHost(downstream, testSettings: new(CallerHost.OpensAfterFourCalls));
         downstream.Behaviour.FailWith(StatusCode.Unavailable);
 
         for (var i = 0; i < 4; i++)

@@ -15,23 +15,13 @@ namespace FoodOrdering.ServiceDefaults.Tests.Resilience;
 /// </summary>
 public sealed class ServiceProxyProofs
 {
-    // Opens after 4 calls of which at least half failed; stays open long enough not to half-open mid-test.
-    private static readonly Dictionary<string, string> Breaker = new()
-    {
-        ["Timeout"] = "00:00:10",
-        ["CircuitBreaker:MinimumThroughput"] = "4",
-        ["CircuitBreaker:FailureRatio"] = "0.5",
-        ["CircuitBreaker:SamplingDuration"] = "00:00:30",
-        ["CircuitBreaker:BreakDuration"] = "00:00:30",
-    };
-
     private static readonly TimeSpan FastFail = TimeSpan.FromSeconds(1);
 
     [Fact]
     public async Task A_failing_downstream_opens_the_breaker_after_the_threshold_then_calls_fail_fast_without_reaching_it()
     {
         await using var downstream = await FaultyDownstream.StartAsync();
-        using var caller = new CallerHost(downstream, testSettings: Breaker);
+        using var caller = new CallerHost(downstream, testSettings: new(CallerHost.OpensAfterFourCalls));
         downstream.Behaviour.FailWith(StatusCode.Unavailable);
 
         for (var i = 0; i < 4; i++)
@@ -52,7 +42,7 @@ public sealed class ServiceProxyProofs
     public async Task A_hanging_downstream_times_out_at_the_network_timeout_and_its_timeouts_open_the_breaker()
     {
         await using var downstream = await FaultyDownstream.StartAsync();
-        using var caller = new CallerHost(downstream, testSettings: new(Breaker) { ["Timeout"] = "00:00:00.500" });
+        using var caller = new CallerHost(downstream, testSettings: new(CallerHost.OpensAfterFourCalls) { ["Timeout"] = "00:00:00.500" });
         downstream.Behaviour.Hang();
 
         var clock = Stopwatch.StartNew();
@@ -77,7 +67,7 @@ public sealed class ServiceProxyProofs
     public async Task After_the_break_one_probe_half_opens_the_breaker_a_failed_probe_opens_it_again_and_a_good_one_closes_it()
     {
         await using var downstream = await FaultyDownstream.StartAsync();
-        using var caller = new CallerHost(downstream, testSettings: new(Breaker) { ["CircuitBreaker:BreakDuration"] = "00:00:00.500" });
+        using var caller = new CallerHost(downstream, testSettings: new(CallerHost.OpensAfterFourCalls) { ["CircuitBreaker:BreakDuration"] = "00:00:00.500" });
         downstream.Behaviour.FailWith(StatusCode.Unavailable);
         for (var i = 0; i < 4; i++)
         {
@@ -115,7 +105,7 @@ public sealed class ServiceProxyProofs
     public async Task Domain_statuses_and_calls_the_caller_cancels_never_open_the_breaker()
     {
         await using var downstream = await FaultyDownstream.StartAsync();
-        using var caller = new CallerHost(downstream, testSettings: Breaker);
+        using var caller = new CallerHost(downstream, testSettings: new(CallerHost.OpensAfterFourCalls));
 
         foreach (var code in new[] { StatusCode.NotFound, StatusCode.FailedPrecondition, StatusCode.InvalidArgument })
         {
@@ -144,7 +134,7 @@ public sealed class ServiceProxyProofs
     {
         await using var slow = await FaultyDownstream.StartAsync();
         await using var other = await FaultyDownstream.StartAsync();
-        using var caller = new CallerHost(slow, other, testSettings: new(Breaker) { ["MaxOutstandingRequests"] = "3" });
+        using var caller = new CallerHost(slow, other, testSettings: new(CallerHost.OpensAfterFourCalls) { ["MaxOutstandingRequests"] = "3" });
         slow.Behaviour.Hang();
 
         var outstanding = Enumerable.Range(0, 3).Select(_ => caller.Test.CallAsync(new CallRequest()).ResponseAsync).ToArray();
