@@ -1,7 +1,7 @@
 using FoodOrdering.Consumer.Persistence;
-using FoodOrdering.Grpc.Server;
 using FoodOrdering.Messaging;
 using FoodOrdering.ServiceDefaults;
+using FoodOrdering.ServiceDefaults.Grpc;
 
 namespace FoodOrdering.Consumer;
 
@@ -11,7 +11,7 @@ public static class ConsumerServiceExtensions
     public static WebApplicationBuilder AddConsumerService(this WebApplicationBuilder builder)
     {
         builder.AddServiceDatabase<ConsumerDbContext>("ConsumerDb");
-        // gRPC on its own HTTP/2-only port ("Grpc:Port", default 9081); REST stays on --urls.
+        // gRPC (Grpc.AspNetCore) on its own HTTP/2-only port ("Grpc:Port", default 9081); REST stays on --urls.
         builder.AddGrpcServer(defaultPort: 9081);
         // Events leave through the outbox; the message relay (Messaging:Relay) publishes them to RabbitMQ.
         builder.AddMessaging<ConsumerDbContext>("consumer", "ConsumerDb");

@@ -1,7 +1,6 @@
 using FoodOrdering.Consumer;
 using FoodOrdering.Consumer.Api;
 using FoodOrdering.Consumer.Grpc;
-using FoodOrdering.Grpc.Server;
 using FoodOrdering.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FoodOrdering.ServiceDefaults.Grpc;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Routing;
@@ -63,6 +64,8 @@ public static class ServiceDefaultsExtensions
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
         app.MapMetrics();
+        // On the gRPC port, when the service has one: grpc.health.v1 (the same checks as /health/ready) and reflection.
+        app.MapGrpcDefaults();
 
         app.UseSwagger();
         app.UseSwaggerUI();

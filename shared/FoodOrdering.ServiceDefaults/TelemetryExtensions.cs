@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using FoodOrdering.ServiceDefaults.Resilience;
 using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -25,7 +26,7 @@ public static class TelemetryExtensions
     public static readonly List<string> Sources = ["FoodOrdering.Messaging", "MassTransit"];
 
     /// <summary>The meters of our building blocks and of the libraries that have their own.</summary>
-    public static readonly List<string> Meters = ["FoodOrdering.Messaging", "MassTransit"];
+    public static readonly List<string> Meters = ["FoodOrdering.Messaging", ServiceProxyTelemetry.MeterName, "Polly", "MassTransit"];
 
     public const string MetricsPath = "/metrics";
 

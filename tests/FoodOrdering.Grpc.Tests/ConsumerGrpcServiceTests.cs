@@ -1,54 +1,80 @@
-using System.Net.Http.Json;
 using FoodOrdering.Consumer.Grpc;
-using FoodOrdering.Grpc.Client;
 using FoodOrdering.Grpc.Contracts.Consumer.V1;
-using FoodOrdering.Grpc.Protocol;
-using FoodOrdering.Grpc.Server;
-using FoodOrdering.Testing;
+using FoodOrdering.ServiceDefaults.Resilience;
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Polly.CircuitBreaker;
 using ProtoMoney = FoodOrdering.Grpc.Contracts.Common.V1.Money;
 
 namespace FoodOrdering.Grpc.Tests;
 
 /// <summary>
-/// ftgo.consumer.v1.ConsumerService as the Order service will call it: the real Consumer service
-/// process started by the launcher on the shared test PostgreSQL, its own fresh database, our gRPC client.
+/// ftgo.consumer.v1.ConsumerService as the Order service will call it: the generated typed client,
+/// registered as a service proxy (AddGrpcServiceProxy), against the real Consumer service process.
 /// </summary>
-public sealed class ConsumerGrpcServiceTests
+[Collection(ConsumerServiceCollection.Name)]
+public sealed class ConsumerGrpcServiceTests(ConsumerServiceFixture consumerService)
 {
-    private static readonly Google.Protobuf.Reflection.ServiceDescriptor Service = ConsumerGrpcService.Descriptor;
-    private static readonly GrpcMethod<GetConsumerRequest, GetConsumerResponse> GetConsumer =
-        GrpcMethod<GetConsumerRequest, GetConsumerResponse>.From(Service.FindMethodByName("GetConsumer"));
-    private static readonly GrpcMethod<ValidateOrderForConsumerRequest, ValidateOrderForConsumerResponse> ValidateOrderForConsumer =
-        GrpcMethod<ValidateOrderForConsumerRequest, ValidateOrderForConsumerResponse>.From(Service.FindMethodByName("ValidateOrderForConsumer"));
-
     [Fact]
-    public void Every_rpc_of_the_consumer_proto_has_an_implementation() =>
-        Assert.Equal(Service.Methods.Count, ServiceBinder.Bind<ConsumerGrpcService>().Count);
-
-    [Fact]
-    public async Task Consumer_service_answers_over_gRPC_with_domain_outcomes_as_status_codes()
+    public void Every_rpc_of_consumer_proto_is_implemented_by_ConsumerGrpcService()
     {
-        await using var test = await TestSystem.StartAsync(["consumer"]);
-        var consumerService = test.Service("consumer");
-        using var http = new HttpClient();
-        var created = await http.PostAsJsonAsync($"{consumerService.BaseUrl}/v1/consumers",
-            new { name = new { firstName = "Ada", lastName = "Lovelace" }, orderLimit = "500.00" });
-        var consumerId = (await created.Content.ReadFromJsonAsync<CreatedConsumer>())!.ConsumerId;
-        var channel = GrpcChannel.ForAddress(consumerService.GrpcUrl);
+        // A forgotten override would answer UNIMPLEMENTED at run time; the generated descriptor lists every rpc.
+        var notOverridden = ConsumerService.Descriptor.Methods
+            .Where(rpc => typeof(ConsumerGrpcService).GetMethod(rpc.Name)?.DeclaringType != typeof(ConsumerGrpcService))
+            .Select(rpc => rpc.Name);
 
-        var consumer = await channel.UnaryAsync(GetConsumer, new GetConsumerRequest { ConsumerId = consumerId });
-        await channel.UnaryAsync(ValidateOrderForConsumer, new ValidateOrderForConsumerRequest { ConsumerId = consumerId, OrderTotal = new ProtoMoney { Amount = "500.00" } });
-        var overLimit = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(ValidateOrderForConsumer,
-            new ValidateOrderForConsumerRequest { ConsumerId = consumerId, OrderTotal = new ProtoMoney { Amount = "500.01" } }));
-        var malformed = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(ValidateOrderForConsumer,
-            new ValidateOrderForConsumerRequest { ConsumerId = consumerId, OrderTotal = new ProtoMoney { Amount = "1.005" } }));
-        var unknown = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(GetConsumer, new GetConsumerRequest { ConsumerId = 999_999 }));
+        Assert.Empty(notOverridden);
+    }
 
-        Assert.Equal(("Ada", "Lovelace", "500.00"), (consumer.Name.FirstName, consumer.Name.LastName, consumer.OrderLimit.Amount));
+    [Fact]
+    public async Task The_generated_client_gets_domain_outcomes_as_status_codes()
+    {
+        using var host = OrderServiceLikeHost();
+        var client = host.Services.GetRequiredService<ConsumerService.ConsumerServiceClient>();
+        var consumerId = consumerService.ConsumerId;
+
+        var consumer = await client.GetConsumerAsync(new GetConsumerRequest { ConsumerId = consumerId });
+        await client.ValidateOrderForConsumerAsync(new() { ConsumerId = consumerId, OrderTotal = new ProtoMoney { Amount = "500.00" } });
+        var overLimit = await Assert.ThrowsAsync<RpcException>(async () =>
+            await client.ValidateOrderForConsumerAsync(new() { ConsumerId = consumerId, OrderTotal = new ProtoMoney { Amount = "500.01" } }));
+        var malformed = await Assert.ThrowsAsync<RpcException>(async () =>
+            await client.ValidateOrderForConsumerAsync(new() { ConsumerId = consumerId, OrderTotal = new ProtoMoney { Amount = "1.005" } }));
+        var unknown = await Assert.ThrowsAsync<RpcException>(async () => await client.GetConsumerAsync(new GetConsumerRequest { ConsumerId = 999_999 }));
+
+        Assert.Equal(("Ada", "Lovelace", ConsumerServiceFixture.OrderLimit), (consumer.Name.FirstName, consumer.Name.LastName, consumer.OrderLimit.Amount));
         Assert.Equal(StatusCode.FailedPrecondition, overLimit.StatusCode);
         Assert.Equal(StatusCode.InvalidArgument, malformed.StatusCode);
         Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
     }
 
-    private sealed record CreatedConsumer(long ConsumerId);
+    [Fact]
+    public async Task Domain_outcomes_of_the_Consumer_service_never_open_the_circuit_breaker()
+    {
+        using var host = OrderServiceLikeHost();
+        var client = host.Services.GetRequiredService<ConsumerService.ConsumerServiceClient>();
+
+        // Four times the minimum throughput, every one a domain "no": the breaker must stay closed.
+        for (var i = 0; i < 8; i++)
+        {
+            await Assert.ThrowsAsync<RpcException>(async () => await client.GetConsumerAsync(new GetConsumerRequest { ConsumerId = 999_999 }));
+            await Assert.ThrowsAsync<RpcException>(async () => await client.ValidateOrderForConsumerAsync(
+                new() { ConsumerId = consumerService.ConsumerId, OrderTotal = new ProtoMoney { Amount = "500.01" } }));
+        }
+
+        Assert.Equal(CircuitState.Closed, host.Services.GetRequiredService<CircuitBreakers>().StateOf("consumer"));
+        await client.GetConsumerAsync(new GetConsumerRequest { ConsumerId = consumerService.ConsumerId });
+    }
+
+    /// <summary>What a caller of the Consumer service registers: one line, the address from configuration.</summary>
+    private IHost OrderServiceLikeHost()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration["Downstreams:consumer:GrpcAddress"] = consumerService.GrpcUrl;
+        builder.Configuration["Downstreams:consumer:CircuitBreaker:MinimumThroughput"] = "4";
+        builder.AddGrpcServiceProxy<ConsumerService.ConsumerServiceClient>("consumer");
+        return builder.Build();
+    }
 }

@@ -1,27 +1,35 @@
 namespace FoodOrdering.Grpc.Tests;
 
-/// <summary>grpc-js (@grpc/grpc-js from npm) as client of our server, and as server for our client.</summary>
-public sealed class NodeInteropTests(NodeInteropTests.Peers peers) : IClassFixture<NodeInteropTests.Peers>
+/// <summary>
+/// grpc-js (@grpc/grpc-js from npm) calls the real Consumer service: it loads consumer.proto itself, so
+/// the IDL file, our status mapping, deadlines, health and reflection are proven for a Node.js client.
+/// </summary>
+[Collection(ConsumerServiceCollection.Name)]
+public sealed class NodeInteropTests(ConsumerServiceFixture consumerService)
 {
-    public sealed class Peers : InteropPeers
+    [Theory]
+    [MemberData(nameof(ForeignClientScenarios.Names), MemberType = typeof(ForeignClientScenarios))]
+    public async Task Grpc_js_client_against_the_Consumer_service(string scenario)
     {
-        protected override string Program => "node";
-        protected override string[] ClientArguments(int ourServerPort) => ["client.js", $"127.0.0.1:{ourServerPort}"];
-        protected override string[] ServerArguments(int port) => ["server.js", port.ToString()];
+        var output = await consumerService.OutputOfAsync("node", "client.js");
+
+        Assert.True(output.Contains($"PASS {scenario}"), string.Join(Environment.NewLine, output));
     }
+}
 
-    public static TheoryData<string> ClientScenarioNames =>
+/// <summary>What every foreign client checks against the Consumer service, phase by phase (see ConsumerServiceFixture).</summary>
+public static class ForeignClientScenarios
+{
+    public static TheoryData<string> Names =>
     [
-        "unary", "unicode", "error_codes", "internal_error_hides_details", "unknown_method", "deadline_exceeded", "metadata",
-        "server_streaming", "server_streaming_early_cancel", "concurrent_150", "bidi_streaming", "health_check", "reflection_v1", "reflection_v1alpha",
+        // serving
+        "get_consumer", "validate_order_within_the_limit", "not_found", "failed_precondition", "invalid_argument",
+        "resource_exhausted", "unimplemented", "health_serving", "reflection_v1", "reflection_v1alpha",
+        // slow: the consumers table is locked
+        "deadline_exceeded",
+        // database down
+        "internal_without_details", "health_not_serving",
+        // recovered
+        "health_serving_again",
     ];
-
-    [Theory]
-    [MemberData(nameof(ClientScenarioNames))]
-    public void Grpc_js_client_against_our_server(string scenario) =>
-        Assert.True(peers.ClientOutput.Contains($"PASS {scenario}"), string.Join(Environment.NewLine, peers.ClientOutput));
-
-    [Theory]
-    [MemberData(nameof(ClientScenarios.Names), MemberType = typeof(ClientScenarios))]
-    public Task Our_client_against_a_grpc_js_server(string scenario) => ClientScenarios.All[scenario](peers.ChannelToPeerServer);
 }

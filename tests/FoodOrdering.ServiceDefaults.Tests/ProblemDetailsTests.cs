@@ -22,6 +22,8 @@ public sealed class ProblemDetailsTests : IAsyncLifetime
         app = builder.Build();
         app.MapDefaultEndpoints();
         app.MapGet("/conflict", string () => throw new DomainException("The order cannot be cancelled in state APPROVAL_PENDING."));
+        app.MapGet("/missing", string () => throw new NotFoundException("There is no consumer 42."));
+        app.MapGet("/malformed", string () => throw new InvalidInputException("orderTotal must be a decimal string."));
         app.MapGet("/crash", string () => throw new InvalidOperationException("connection string with password=secret"));
         app.MapPost("/echo", (EchoRequest request) => request.Text);
         await app.StartAsync();
@@ -38,6 +40,17 @@ public sealed class ProblemDetailsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Conflict, status);
         Assert.Equal("The order cannot be cancelled in state APPROVAL_PENDING.", problem["detail"]!.GetValue<string>());
         Assert.False(string.IsNullOrEmpty(problem["traceId"]!.GetValue<string>()));
+    }
+
+    [Theory]
+    [InlineData("/missing", HttpStatusCode.NotFound, "There is no consumer 42.")]
+    [InlineData("/malformed", HttpStatusCode.BadRequest, "orderTotal must be a decimal string.")]
+    public async Task Something_that_does_not_exist_is_404_and_a_malformed_value_400_with_its_message(string path, HttpStatusCode expected, string detail)
+    {
+        var (status, problem) = await GetProblemAsync(await client.GetAsync(path));
+
+        Assert.Equal(expected, status);
+        Assert.Equal(detail, problem["detail"]!.GetValue<string>());
     }
 
     [Fact]

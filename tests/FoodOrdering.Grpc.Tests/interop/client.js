@@ -1,33 +1,44 @@
-// A grpc-js client that runs every interop scenario against a server of ftgo.interop.v1.InteropService
-// (ours), plus health and reflection. Prints "PASS name" or "FAIL name: why" per scenario.
-// Usage: node client.js 127.0.0.1:PORT
+// A grpc-js client of the real Consumer service. It loads consumer.proto from the project's IDL folder
+// (shared/FoodOrdering.Grpc.Contracts/Protos) and the standard health and reflection services from the
+// descriptor set the C# test writes. Runs the scenarios of one phase; prints "PASS name" or "FAIL name: why".
+// Usage: node client.js DESCRIPTOR_SET HOST:PORT CONSUMER_ID serving|slow|database_down|recovered
 'use strict';
 const assert = require('assert');
+const fs = require('fs');
+const path = require('path');
+const grpc = require('@grpc/grpc-js');
+const protoLoader = require('@grpc/proto-loader');
 const descriptor = require('protobufjs/ext/descriptor');
-const { grpc, interop, health, reflectionV1, reflectionV1Alpha } = require('./protos');
 
-const address = process.argv[2];
-const client = new interop.InteropService(address, grpc.credentials.createInsecure());
+const [descriptorSet, address, consumerId, phase] = process.argv.slice(2);
+const loaderOptions = { keepCase: true, longs: String, enums: String, defaults: true };
+const idl = path.resolve(__dirname, '../../../shared/FoodOrdering.Grpc.Contracts/Protos');
+const consumerV1 = grpc.loadPackageDefinition(
+  protoLoader.loadSync('ftgo/consumer/v1/consumer.proto', { ...loaderOptions, includeDirs: [idl] })).ftgo.consumer.v1;
+const standard = grpc.loadPackageDefinition(protoLoader.loadFileDescriptorSetFromBuffer(fs.readFileSync(descriptorSet), loaderOptions)).grpc;
 
-const unary = (request, options = {}, metadata = new grpc.Metadata()) => new Promise((resolve, reject) => {
-  const call = client.Echo(request, metadata, options, (error, response) => (error ? reject(error) : resolve({ response, call })));
-  call.on('metadata', (headers) => { call.headers = headers; });
-  call.on('status', (status) => { call.trailers = status.metadata; });
-});
+const insecure = grpc.credentials.createInsecure();
+const consumers = new consumerV1.ConsumerService(address, insecure);
+const health = new standard.health.v1.Health(address, insecure);
+const inSeconds = (seconds) => Date.now() + seconds * 1000;
+
+const unary = (client, method, request, deadline = inSeconds(5)) => new Promise((resolve, reject) =>
+  client[method](request, { deadline }, (error, response) => (error ? reject(error) : resolve(response))));
 
 const expectError = async (promise, code) => {
   try {
     await promise;
   } catch (error) {
-    assert.strictEqual(error.code, code, `expected code ${code}, got ${error.code} (${error.details})`);
+    assert.strictEqual(error.code, code, `expected status ${code}, got ${error.code} (${error.details})`);
     return error;
   }
-  assert.fail(`expected status ${code}, got OK`);
+  return assert.fail(`expected status ${code}, got OK`);
 };
 
-const reflect = (service, requests) => new Promise((resolve, reject) => {
-  const reflection = new service.ServerReflection(address, grpc.credentials.createInsecure());
-  const call = reflection.ServerReflectionInfo();
+const validate = (amount) => unary(consumers, 'ValidateOrderForConsumer', { consumer_id: consumerId, order_total: { amount } });
+
+const reflect = (version, requests) => new Promise((resolve, reject) => {
+  const call = new standard.reflection[version].ServerReflection(address, insecure).ServerReflectionInfo();
   const responses = [];
   call.on('data', (response) => responses.push(response));
   call.on('error', reject);
@@ -36,111 +47,85 @@ const reflect = (service, requests) => new Promise((resolve, reject) => {
   call.end();
 });
 
-const unicode = 'Grüße, 你好, \u{1F355} 100% done';
+const healthStatus = async () => (await unary(health, 'Check', { service: '' })).status;
 
-const scenarios = {
-  async unary() {
-    const { response } = await unary({ text: 'hello', payload: Buffer.from([0, 1, 2, 255]) });
-    assert.strictEqual(response.text, 'hello');
-    assert.deepStrictEqual([...response.payload], [0, 1, 2, 255]);
+const phases = {
+  serving: {
+    async get_consumer() {
+      const consumer = await unary(consumers, 'GetConsumer', { consumer_id: consumerId });
+      assert.strictEqual(consumer.consumer_id, consumerId);
+      assert.deepStrictEqual([consumer.name.first_name, consumer.name.last_name], ['Ada', 'Lovelace']);
+      assert.strictEqual(consumer.order_limit.amount, '500.00');
+    },
+    async validate_order_within_the_limit() {
+      await validate('500.00');
+    },
+    async not_found() {
+      const error = await expectError(unary(consumers, 'GetConsumer', { consumer_id: '999999999' }), grpc.status.NOT_FOUND);
+      assert.ok(error.details.includes('999999999'), error.details);
+    },
+    async failed_precondition() {
+      const error = await expectError(validate('500.01'), grpc.status.FAILED_PRECONDITION);
+      assert.ok(error.details.includes('500.00'), error.details);
+    },
+    async invalid_argument() {
+      await expectError(validate('1.005'), grpc.status.INVALID_ARGUMENT);
+    },
+    async resource_exhausted() {
+      // A 5 MB request: over the service's 4 MiB limit.
+      await expectError(validate('1'.repeat(5 * 1024 * 1024)), grpc.status.RESOURCE_EXHAUSTED);
+    },
+    async unimplemented() {
+      const call = new Promise((resolve, reject) => consumers.makeUnaryRequest('/ftgo.consumer.v1.ConsumerService/NoSuchMethod',
+        (x) => x, (x) => x, Buffer.alloc(0), (error, response) => (error ? reject(error) : resolve(response))));
+      await expectError(call, grpc.status.UNIMPLEMENTED);
+    },
+    async health_serving() {
+      assert.strictEqual(await healthStatus(), 'SERVING');
+    },
+    async reflection_v1() {
+      const [list, file] = await reflect('v1', [{ list_services: '' }, { file_containing_symbol: 'ftgo.consumer.v1.ConsumerService' }]);
+      const names = list.list_services_response.service.map((s) => s.name);
+      for (const name of ['ftgo.consumer.v1.ConsumerService', 'grpc.health.v1.Health']) {
+        assert.ok(names.includes(name), names.join(','));
+      }
+      const protos = file.file_descriptor_response.file_descriptor_proto.map((bytes) => descriptor.FileDescriptorProto.decode(bytes));
+      const consumerProto = protos.find((p) => p.name === 'ftgo/consumer/v1/consumer.proto');
+      assert.ok(consumerProto, protos.map((p) => p.name).join(','));
+      assert.deepStrictEqual(consumerProto.service[0].method.map((m) => m.name), ['GetConsumer', 'ValidateOrderForConsumer']);
+    },
+    async reflection_v1alpha() {
+      const [list] = await reflect('v1alpha', [{ list_services: '' }]);
+      const names = list.list_services_response.service.map((s) => s.name);
+      assert.ok(names.includes('ftgo.consumer.v1.ConsumerService'), names.join(','));
+    },
   },
-  async unicode() {
-    const { response } = await unary({ text: unicode });
-    assert.strictEqual(response.text, unicode);
-    const error = await expectError(unary({ fail_with_code: grpc.status.INVALID_ARGUMENT, fail_with_message: unicode }), grpc.status.INVALID_ARGUMENT);
-    assert.strictEqual(error.details, unicode);
+  slow: {
+    async deadline_exceeded() {
+      const started = Date.now();
+      await expectError(unary(consumers, 'GetConsumer', { consumer_id: consumerId }, Date.now() + 300), grpc.status.DEADLINE_EXCEEDED);
+      assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
+    },
   },
-  async error_codes() {
-    for (const code of [grpc.status.NOT_FOUND, grpc.status.FAILED_PRECONDITION, grpc.status.PERMISSION_DENIED, grpc.status.UNAVAILABLE]) {
-      const error = await expectError(unary({ fail_with_code: code, fail_with_message: `code ${code}` }), code);
-      assert.strictEqual(error.details, `code ${code}`);
-    }
+  database_down: {
+    async internal_without_details() {
+      const error = await expectError(unary(consumers, 'GetConsumer', { consumer_id: consumerId }), grpc.status.INTERNAL);
+      assert.match(error.details, /^An unexpected error occurred\. See the service log for trace id [0-9a-f]+\.$/);
+    },
+    async health_not_serving() {
+      assert.strictEqual(await healthStatus(), 'NOT_SERVING');
+    },
   },
-  async internal_error_hides_details() {
-    const error = await expectError(unary({ crash: true }), grpc.status.INTERNAL);
-    assert.ok(!error.details.includes('secret'), error.details);
-  },
-  async unknown_method() {
-    const call = new Promise((resolve, reject) => client.makeUnaryRequest('/ftgo.interop.v1.InteropService/NoSuchMethod',
-      (x) => x, (x) => x, Buffer.alloc(0), (error, response) => (error ? reject(error) : resolve(response))));
-    await expectError(call, grpc.status.UNIMPLEMENTED);
-  },
-  async deadline_exceeded() {
-    const started = Date.now();
-    await expectError(unary({ delay_ms: 10000 }, { deadline: Date.now() + 200 }), grpc.status.DEADLINE_EXCEEDED);
-    assert.ok(Date.now() - started < 5000);
-  },
-  async metadata() {
-    const metadata = new grpc.Metadata();
-    metadata.set('x-echo', 'from grpc-js');
-    const { call } = await unary({ text: 'm' }, {}, metadata);
-    await new Promise((resolve) => setImmediate(resolve));
-    assert.deepStrictEqual(call.headers.get('x-echo-header'), ['from grpc-js']);
-    assert.deepStrictEqual(call.trailers.get('x-echo-trailer'), ['from grpc-js']);
-  },
-  async server_streaming() {
-    const numbers = await new Promise((resolve, reject) => {
-      const received = [];
-      const call = client.Count({ count: 20, interval_ms: 0 });
-      call.on('data', (message) => received.push(message.number));
-      call.on('error', reject);
-      call.on('end', () => resolve(received));
-    });
-    assert.deepStrictEqual(numbers, Array.from({ length: 20 }, (_, i) => i + 1));
-  },
-  async server_streaming_early_cancel() {
-    const error = await new Promise((resolve) => {
-      const call = client.Count({ count: 1000, interval_ms: 20 });
-      call.on('data', (message) => { if (message.number === 3) call.cancel(); });
-      call.on('error', resolve);
-      call.on('end', () => resolve(null));
-    });
-    assert.ok(error, 'the stream ended without the cancellation error');
-    assert.strictEqual(error.code, grpc.status.CANCELLED);
-  },
-  async concurrent_150() {
-    const results = await Promise.all(Array.from({ length: 150 }, (_, i) => unary({ text: `call ${i}` })));
-    results.forEach(({ response }, i) => assert.strictEqual(response.text, `call ${i}`));
-  },
-  async bidi_streaming() {
-    const replies = await new Promise((resolve, reject) => {
-      const received = [];
-      const call = client.Chat();
-      call.on('data', (message) => received.push(message.text));
-      call.on('error', reject);
-      call.on('end', () => resolve(received));
-      ['a', 'b', unicode].forEach((text) => call.write({ text }));
-      call.end();
-    });
-    assert.deepStrictEqual(replies, ['echo: a', 'echo: b', `echo: ${unicode}`]);
-  },
-  async health_check() {
-    const healthClient = new health.Health(address, grpc.credentials.createInsecure());
-    const response = await new Promise((resolve, reject) =>
-      healthClient.Check({ service: '' }, (error, answer) => (error ? reject(error) : resolve(answer))));
-    assert.strictEqual(response.status, 'SERVING');
-  },
-  async reflection_v1() {
-    const [list, file] = await reflect(reflectionV1, [
-      { list_services: '' },
-      { file_containing_symbol: 'ftgo.interop.v1.InteropService' },
-    ]);
-    const names = list.list_services_response.service.map((s) => s.name);
-    assert.ok(names.includes('ftgo.interop.v1.InteropService'), names.join(','));
-    const proto = descriptor.FileDescriptorProto.decode(file.file_descriptor_response.file_descriptor_proto[0]);
-    assert.strictEqual(proto.name, 'ftgo/interop/v1/interop.proto');
-    assert.deepStrictEqual(proto.service[0].method.map((m) => m.name), ['Echo', 'Count', 'Chat']);
-  },
-  async reflection_v1alpha() {
-    const [list] = await reflect(reflectionV1Alpha, [{ list_services: '' }]);
-    const names = list.list_services_response.service.map((s) => s.name);
-    assert.ok(names.includes('grpc.reflection.v1alpha.ServerReflection'), names.join(','));
+  recovered: {
+    async health_serving_again() {
+      assert.strictEqual(await healthStatus(), 'SERVING');
+    },
   },
 };
 
 (async () => {
   let failed = 0;
-  for (const [name, scenario] of Object.entries(scenarios)) {
+  for (const [name, scenario] of Object.entries(phases[phase])) {
     try {
       await scenario();
       console.log(`PASS ${name}`);

@@ -4,13 +4,13 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using FoodOrdering.Grpc.Client;
 using FoodOrdering.Grpc.Contracts.Consumer.V1;
-using FoodOrdering.Grpc.Protocol;
 using FoodOrdering.LocalSystem;
 using FoodOrdering.LocalSystem.Processes;
 using Google.Protobuf;
-using Google.Protobuf.Reflection;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
 using ProtoMoney = FoodOrdering.Grpc.Contracts.Common.V1.Money;
 
 namespace FoodOrdering.Launcher.Commands;
@@ -45,34 +45,30 @@ public static class DemoCommand
 
         Title("5. The same consumer over gRPC, as the Order service will ask (ftgo.consumer.v1.ConsumerService)");
         var grpcUrl = system.Services.Single(s => s.Definition.Name == "consumer").GrpcUrl;
-        var grpc = GrpcChannel.ForAddress(grpcUrl);
-        await CallAsync(grpc, grpcUrl, GetConsumer, new GetConsumerRequest { ConsumerId = consumerId }, StatusCode.OK, cancellationToken);
+        using var channel = GrpcChannel.ForAddress(grpcUrl);
+        // The generated client; the interceptor prints each call as the grpcurl command that does the same.
+        var client = new ConsumerService.ConsumerServiceClient(channel.Intercept(new PrintAsGrpcurl(new Uri(grpcUrl).Authority)));
+        var deadline = TimeSpan.FromSeconds(5);
+        await CallAsync(() => client.GetConsumerAsync(new GetConsumerRequest { ConsumerId = consumerId },
+            deadline: DateTime.UtcNow + deadline, cancellationToken: cancellationToken), StatusCode.OK);
 
         Title("6. An order over the consumer's limit: a domain outcome as a gRPC status code");
-        await CallAsync(grpc, grpcUrl, ValidateOrderForConsumer,
+        await CallAsync(() => client.ValidateOrderForConsumerAsync(
             new ValidateOrderForConsumerRequest { ConsumerId = consumerId, OrderTotal = new ProtoMoney { Amount = "500.01" } },
-            StatusCode.FailedPrecondition, cancellationToken);
+            deadline: DateTime.UtcNow + deadline, cancellationToken: cancellationToken), StatusCode.FailedPrecondition);
         ConsoleLog.Info("Demo finished.");
     }
 
-    private static readonly ServiceDescriptor ConsumerService = ConsumerReflection.Descriptor.FindTypeByName<ServiceDescriptor>("ConsumerService");
-    private static readonly GrpcMethod<GetConsumerRequest, GetConsumerResponse> GetConsumer =
-        GrpcMethod<GetConsumerRequest, GetConsumerResponse>.From(ConsumerService.FindMethodByName("GetConsumer"));
-    private static readonly GrpcMethod<ValidateOrderForConsumerRequest, ValidateOrderForConsumerResponse> ValidateOrderForConsumer =
-        GrpcMethod<ValidateOrderForConsumerRequest, ValidateOrderForConsumerResponse>.From(ConsumerService.FindMethodByName("ValidateOrderForConsumer"));
-
     private static void Title(string title) => ConsoleLog.Line("demo", 92, $"== {title}");
 
-    /// <summary>A unary gRPC call, printed as the grpcurl command that does the same.</summary>
-    private static async Task CallAsync<TRequest, TResponse>(GrpcChannel channel, string url, GrpcMethod<TRequest, TResponse> method, TRequest request,
-        StatusCode expected, CancellationToken cancellationToken)
-        where TRequest : class, IMessage<TRequest> where TResponse : class, IMessage<TResponse>
+    /// <summary>A unary gRPC call and its answer (the response as JSON, or the status), checked against the status the step expects.</summary>
+    private static async Task CallAsync<TResponse>(Func<AsyncUnaryCall<TResponse>> call, StatusCode expected)
+        where TResponse : IMessage
     {
-        ConsoleLog.Line("demo", 92, $"$ grpcurl -plaintext -d '{JsonFormatter.Default.Format(request)}' {new Uri(url).Authority} {method.Path.TrimStart('/')}");
         StatusCode status;
         try
         {
-            var response = await channel.UnaryAsync(method, request, CallOptions.WithTimeout(TimeSpan.FromSeconds(5), cancellationToken));
+            var response = await call();
             status = StatusCode.OK;
             ConsoleLog.Line("demo", 92, new JsonFormatter(JsonFormatter.Settings.Default.WithFormatDefaultValues(true)).Format(response));
         }
@@ -83,7 +79,19 @@ public static class DemoCommand
         }
         if (status != expected)
         {
-            throw new InvalidOperationException($"The demo expected gRPC status {expected} from {method.Path}, got {status}.");
+            throw new InvalidOperationException($"The demo expected gRPC status {expected}, got {status}.");
+        }
+    }
+
+    /// <summary>Prints every call the way a reader would type it with grpcurl (method name and request from the call itself).</summary>
+    private sealed class PrintAsGrpcurl(string authority) : Interceptor
+    {
+        public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(TRequest request, ClientInterceptorContext<TRequest, TResponse> context,
+            AsyncUnaryCallContinuation<TRequest, TResponse> continuation)
+        {
+            var json = request is IMessage message ? JsonFormatter.Default.Format(message) : "{}";
+            ConsoleLog.Line("demo", 92, $"$ grpcurl -plaintext -d '{json}' {authority} {context.Method.FullName.TrimStart('/')}");
+            return continuation(request, context);
         }
     }
 
