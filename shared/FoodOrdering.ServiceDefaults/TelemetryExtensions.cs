@@ -1,8 +1,8 @@
+using FoodOrdering.ServiceDefaults.Resilience;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using FoodOrdering.ServiceDefaults.Resilience;
 using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
