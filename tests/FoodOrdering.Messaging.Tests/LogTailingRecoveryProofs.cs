@@ -133,6 +133,46 @@ public sealed class LogTailingRecoveryProofs(SubscriberOnlyFixture fixture) : IC
     }
 
     [Fact]
+    public async Task Rows_sent_from_the_table_are_not_sent_again_when_the_log_brings_them_mixed_with_new_ones()
+    {
+        var prefix = $"k{Guid.NewGuid().ToString("N")[..8]}";
+        var options = fixture.Options with { Relay = RelayKind.LogTailing };
+        using (var first = await fixture.StartServiceAsync(options, consumers: _ => { }, instance: "before"))
+        {
+            await fixture.CommitAsync([new ProofEvent($"{prefix}-warmup", 0)]);
+            await fixture.WaitUntilReceivedAsync($"{prefix}-warmup", 1);
+            await first.StopAsync();
+        }
+        // Rows a relay sent from the table and then died before its log stream reached them: sent, but
+        // still ahead in the slot. (Marked sent here without publishing, so any delivery is a resend.)
+        await fixture.CommitAsync(Enumerable.Range(0, 100).Select(i => new ProofEvent($"{prefix}-sent", i)));
+        await fixture.Database.ScalarAsync<int>($"UPDATE outbox SET sent_at = now() WHERE message_key LIKE '{prefix}-sent'");
+
+        // New rows keep coming while the next relay starts, so its first stream batch holds the sent rows
+        // together with rows committed before and after its table pass.
+        using var writing = new CancellationTokenSource();
+        var written = 0;
+        var writer = Task.Run(async () =>
+        {
+            while (!writing.IsCancellationRequested)
+            {
+                await fixture.CommitAsync([new ProofEvent($"{prefix}-new", written)]);
+                written++;
+            }
+        });
+        using var relay = await fixture.StartServiceAsync(options, consumers: _ => { }, instance: "after");
+        await Wait.UntilAsync(async _ => (await fixture.ReceivedAsync($"{prefix}-new")).Count > 200, TimeSpan.FromSeconds(60),
+            "the relay to stream new rows", CancellationToken.None);
+        await writing.CancelAsync();
+        await writer;
+
+        await fixture.WaitUntilReceivedAsync($"{prefix}-new", written, TimeSpan.FromSeconds(60));
+        Assert.Equal(Enumerable.Range(0, written), (await fixture.ReceivedAsync($"{prefix}-new")).Select(r => r.Sequence));
+        Assert.Empty(await fixture.ReceivedAsync($"{prefix}-sent"));
+        await relay.StopAsync();
+    }
+
+    [Fact]
     public async Task A_row_is_read_by_column_name_so_a_migration_that_rebuilt_a_column_changes_nothing()
     {
         var key = $"k{Guid.NewGuid().ToString("N")[..8]}";

@@ -34,6 +34,9 @@ public sealed class LogTailingMessageRelay(string connectionString, BrokerPublis
 
     protected override string Name => "Log-tailing relay";
 
+    // The previous relay's replication connection can outlive its advisory lock by a moment.
+    protected override bool IsInUseElsewhere(Exception failure) => failure is PostgresException { SqlState: PostgresErrorCodes.ObjectInUse };
+
     protected override async Task RunWhileActiveAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var slot = Options.ReplicationSlotFor(connection.Database);
@@ -144,16 +147,14 @@ public sealed class LogTailingMessageRelay(string connectionString, BrokerPublis
                     continue;
                 }
                 // Several small transactions make one batch: fewer round trips, the same order.
-                var batch = new List<OutboxMessage>();
-                var lastEnd = default(NpgsqlLogSequenceNumber);
-                while (batch.Count < Options.BatchSize && committed.TryRead(out var transaction))
+                var batch = new List<CommittedTransaction>();
+                while (batch.Sum(t => t.Rows.Count) < Options.BatchSize && committed.TryRead(out var transaction))
                 {
-                    batch.AddRange(transaction.Rows);
-                    lastEnd = transaction.EndLsn;
+                    batch.Add(transaction);
                 }
+                var lastEnd = batch[^1].EndLsn;
 
-                await PublishAndRecordAsync(connection, await StillToPublishAsync(connection, batch, lastEnd, catchUpUntil, cancellationToken),
-                    cancellationToken);
+                await PublishAndRecordAsync(connection, await StillToPublishAsync(connection, batch, catchUpUntil, cancellationToken), cancellationToken);
                 // Rows left unsent (a held channel) are the table's to remember: the slot may move on.
                 replication.SetReplicationStatus(lastEnd);
                 acknowledged = lastEnd;
@@ -180,17 +181,18 @@ public sealed class LogTailingMessageRelay(string connectionString, BrokerPublis
 
     /// <summary>
     /// The streamed rows to publish now: not those of held channels (they wait in the table, behind their
-    /// channel's older rows), and, for transactions that ended before the last table pass, not those that
-    /// pass (or an earlier relay) already sent.
+    /// channel's older rows), and, of each transaction that ended before the last table pass, not those that
+    /// pass (or an earlier relay) already sent. Per transaction: one batch can hold both kinds.
     /// </summary>
-    private async Task<List<OutboxMessage>> StillToPublishAsync(NpgsqlConnection connection, List<OutboxMessage> batch,
-        NpgsqlLogSequenceNumber lastEnd, NpgsqlLogSequenceNumber catchUpUntil, CancellationToken cancellationToken)
+    private async Task<List<OutboxMessage>> StillToPublishAsync(NpgsqlConnection connection, List<CommittedTransaction> batch,
+        NpgsqlLogSequenceNumber catchUpUntil, CancellationToken cancellationToken)
     {
         var held = Holds.All();
-        var rows = held.Count == 0 ? batch : batch.Where(r => !held.Contains(r.Channel)).ToList();
-        if (lastEnd <= catchUpUntil && rows.Count > 0)
+        var rows = batch.SelectMany(t => t.Rows).Where(r => !held.Contains(r.Channel)).ToList();
+        var maybeSent = batch.Where(t => t.EndLsn <= catchUpUntil).SelectMany(t => t.Rows).Select(r => r.Position).ToList();
+        if (maybeSent.Count > 0 && rows.Count > 0)
         {
-            var done = await OutboxTable.DoneAmongAsync(connection, rows.Select(r => r.Position), cancellationToken);
+            var done = await OutboxTable.DoneAmongAsync(connection, maybeSent, cancellationToken);
             rows = rows.Where(r => !done.Contains(r.Position)).ToList();
         }
         return rows;

@@ -43,6 +43,12 @@ public abstract class MessageRelay(string connectionString, BrokerPublisher publ
                 await BecomeTheActiveRelayAsync(connection, cancellationToken);
                 await RunWhileActiveAsync(connection, cancellationToken);
             }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && IsInUseElsewhere(e))
+            {
+                // Not a failure: something else still holds what this relay needs (see IsInUseElsewhere).
+                logger.LogDebug("{Relay} of {Service} waits: {Reason}", Name, options.ServiceName, e.Message);
+                await Task.Delay(options.PollInterval, cancellationToken);
+            }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
                 if (succeededSinceFailure)
@@ -64,6 +70,13 @@ public abstract class MessageRelay(string connectionString, BrokerPublisher publ
             }
         }
     }
+
+    /// <summary>
+    /// True when <paramref name="failure"/> only means that something else still holds what this relay
+    /// needs for a moment (the replication slot of a relay whose connection is still closing): it waits a
+    /// poll interval and tries again, without the growing back-off of a real failure.
+    /// </summary>
+    protected virtual bool IsInUseElsewhere(Exception failure) => false;
 
     /// <summary>Publishes while this relay holds the lock; returns only by throwing (or when cancelled).</summary>
     protected abstract Task RunWhileActiveAsync(NpgsqlConnection connection, CancellationToken cancellationToken);

@@ -11,9 +11,10 @@ public sealed class MessageRelayService(MessageRelay relay) : BackgroundService
         {
             await relay.RunAsync(stoppingToken);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopping: unsent rows stay in the outbox for the next relay.
+            // Stopping: unsent rows stay in the outbox for the next relay. (Cancelling a replication stream
+            // can surface as a closed-stream error rather than a cancellation: it is a stop all the same.)
         }
     }
 }
