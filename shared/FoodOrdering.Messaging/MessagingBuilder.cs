@@ -1,5 +1,6 @@
 using FoodOrdering.Contracts;
 using FoodOrdering.Messaging.Inbox;
+using FoodOrdering.Messaging.Sagas;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -75,6 +76,34 @@ public sealed class MessagingBuilder(IServiceCollection services, MessagingOptio
         foreach (var partition in shards.OwnedPartitions(contract.Partitions))
         {
             Add<TMessage, THandler>(ChannelTopology.PartitionQueue(contract.Channel!, partition), new Binding(contract.Channel!, Sharded: true));
+        }
+        return this;
+    }
+
+    /// <summary>
+    /// Orchestrates sagas of <typeparamref name="TSaga"/>: registers the definition, its
+    /// <see cref="SagaOrchestrator{TSaga, TData}"/> (inject it to start one), and a consumer on the saga's
+    /// reply channel for every reply type the definition waits for.
+    /// </summary>
+    public MessagingBuilder AddSaga<TSaga, TData>()
+        where TSaga : Sagas.SagaDefinition<TData>, new()
+        where TData : class
+    {
+        var definition = new TSaga();
+        SagaDefinitionRules.Check(definition);
+        services.AddSingleton(definition);
+        services.TryAddScoped<SagaOrchestrator<TSaga, TData>>();
+        foreach (var replyType in definition.ReplyTypes)
+        {
+            var contract = MessageContracts.For(replyType);
+            if (contract.Kind != MessageKind.Reply)
+            {
+                throw new InvalidOperationException($"{definition.Name} waits for {contract.Name}, which is a {contract.Kind}, not a reply.");
+            }
+            var handlerType = typeof(SagaReplyHandler<,,>).MakeGenericType(typeof(TSaga), typeof(TData), replyType);
+            services.TryAddScoped(handlerType);
+            subscriptions.Add(new Subscription(definition.ReplyChannel, null, typeof(IdempotentConsumer<,>).MakeGenericType(replyType, handlerType),
+                $"saga.{typeof(TSaga).Name}.{replyType.Name}", handlerType));
         }
         return this;
     }

@@ -1,10 +1,11 @@
 using FoodOrdering.Messaging.Inbox;
 using FoodOrdering.Messaging.Outbox;
+using FoodOrdering.Messaging.Sagas;
 using Microsoft.EntityFrameworkCore;
 
 namespace FoodOrdering.Messaging;
 
-/// <summary>Maps the outbox and inbox tables (the messaging track, Schema/*.sql) into a service's own DbContext.</summary>
+/// <summary>Maps the messaging tables (the messaging track, Schema/*.sql) into a service's own DbContext.</summary>
 public static class MessagingModel
 {
     public static ModelBuilder AddOutboxAndInbox(this ModelBuilder modelBuilder)
@@ -35,6 +36,27 @@ public static class MessagingModel
             inbox.Property(m => m.Handler).HasColumnName("handler");
             inbox.Property(m => m.MessageId).HasColumnName("message_id");
             inbox.Property(m => m.ProcessedAt).HasColumnName("processed_at").ValueGeneratedOnAdd();
+        });
+        return modelBuilder;
+    }
+
+    /// <summary>The saga instances, for a service that orchestrates sagas (besides <see cref="AddOutboxAndInbox"/>).</summary>
+    public static ModelBuilder AddSagaInstances(this ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<SagaInstance>(saga =>
+        {
+            saga.ToTable("saga_instances");
+            saga.HasKey(s => s.Id);
+            saga.Property(s => s.Id).HasColumnName("id");
+            saga.Property(s => s.SagaType).HasColumnName("saga_type");
+            saga.Property(s => s.Key).HasColumnName("saga_key");
+            saga.Property(s => s.Step).HasColumnName("step");
+            saga.Property(s => s.Status).HasColumnName("status").HasConversion<string>();
+            saga.Property(s => s.Data).HasColumnName("data").HasColumnType("jsonb");
+            saga.Property(s => s.FailureReason).HasColumnName("failure_reason");
+            saga.Property(s => s.Version).HasColumnName("version").IsConcurrencyToken();
+            saga.Property(s => s.CreatedAt).HasColumnName("created_at").ValueGeneratedOnAdd();
+            saga.Property(s => s.UpdatedAt).HasColumnName("updated_at");
         });
         return modelBuilder;
     }

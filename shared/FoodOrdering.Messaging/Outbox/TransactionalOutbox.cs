@@ -24,7 +24,11 @@ public sealed class TransactionalOutbox(DbContext db)
     /// </summary>
     public Guid Send<TCommand>(TCommand command, string key, string? replyChannel = null, Guid? correlationId = null)
         where TCommand : class =>
-        Add(command, MessageKind.Command, ChannelOf<TCommand>(), key, correlationId ?? Guid.NewGuid(), replyChannel);
+        Send((object)command, key, replyChannel, correlationId);
+
+    /// <summary>The same, for a command whose type is known at run time only (a saga step's).</summary>
+    public Guid Send(object command, string key, string? replyChannel = null, Guid? correlationId = null) =>
+        Add(command, MessageKind.Command, ChannelOf(command.GetType()), key, correlationId ?? Guid.NewGuid(), replyChannel);
 
     /// <summary>Replies to a command on the reply channel it named, with its correlation id.</summary>
     public Guid Reply<TReply>(TReply reply, IncomingMessage command)
@@ -36,12 +40,11 @@ public sealed class TransactionalOutbox(DbContext db)
     /// <summary>Publishes a domain event on its aggregate's event channel; one aggregate's events are delivered in order.</summary>
     public Guid Publish<TEvent>(TEvent domainEvent, string aggregateId, Guid? correlationId = null)
         where TEvent : class =>
-        Add(domainEvent, MessageKind.Event, ChannelOf<TEvent>(), aggregateId, correlationId ?? Guid.NewGuid(), replyChannel: null);
+        Add(domainEvent, MessageKind.Event, ChannelOf(typeof(TEvent)), aggregateId, correlationId ?? Guid.NewGuid(), replyChannel: null);
 
-    private Guid Add<TMessage>(TMessage message, MessageKind kind, string channel, string key, Guid correlationId, string? replyChannel)
-        where TMessage : class
+    private Guid Add(object message, MessageKind kind, string channel, string key, Guid correlationId, string? replyChannel)
     {
-        var contract = MessageContracts.For(typeof(TMessage));
+        var contract = MessageContracts.For(message.GetType());
         if (contract.Kind != kind)
         {
             throw new InvalidOperationException($"{contract.Name} is a {contract.Kind}, not a {kind}.");
@@ -56,7 +59,7 @@ public sealed class TransactionalOutbox(DbContext db)
             MessageKey = key,
             CorrelationId = correlationId,
             ReplyChannel = replyChannel,
-            Payload = JsonSerializer.Serialize(message, Json),
+            Payload = JsonSerializer.Serialize(message, message.GetType(), Json),
             Headers = JsonSerializer.Serialize(TransportHeaders(contract)),
         };
         db.Set<OutboxMessage>().Add(outboxMessage);
@@ -74,7 +77,7 @@ public sealed class TransactionalOutbox(DbContext db)
         return headers;
     }
 
-    private static string ChannelOf<TMessage>() =>
-        MessageContracts.For(typeof(TMessage)).Channel
-        ?? throw new InvalidOperationException($"{typeof(TMessage).Name} names no channel in its [Message] attribute.");
+    private static string ChannelOf(Type messageType) =>
+        MessageContracts.For(messageType).Channel
+        ?? throw new InvalidOperationException($"{messageType.Name} names no channel in its [Message] attribute.");
 }
