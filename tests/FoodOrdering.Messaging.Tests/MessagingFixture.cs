@@ -107,19 +107,21 @@ public abstract class MessagingFixture(RelayKind relay) : IAsyncLifetime
     /// An outbox row written by hand, as another version of the service (or a bad migration) could have
     /// left it: any type, channel, payload and headers. Returns its id.
     /// </summary>
-    public async Task<Guid> InsertOutboxRowAsync(string channel, string messageType, string key, string payload, string headers = "{}")
+    public async Task<Guid> InsertOutboxRowAsync(string channel, string messageType, string key, string payload, string headers = "{}",
+        Guid? correlationId = null)
     {
         var id = Guid.NewGuid();
         await using var connection = new NpgsqlConnection(Database.ConnectionString);
         await connection.OpenAsync();
         await using var insert = new NpgsqlCommand("""
             INSERT INTO outbox (id, channel, message_type, schema_version, message_key, correlation_id, payload, headers)
-            VALUES (@id, @channel, @type, 1, @key, gen_random_uuid(), @payload, @headers::jsonb)
+            VALUES (@id, @channel, @type, 1, @key, @correlation, @payload, @headers::jsonb)
             """, connection);
         insert.Parameters.AddWithValue("id", id);
         insert.Parameters.AddWithValue("channel", channel);
         insert.Parameters.AddWithValue("type", messageType);
         insert.Parameters.AddWithValue("key", key);
+        insert.Parameters.AddWithValue("correlation", correlationId ?? Guid.NewGuid());
         insert.Parameters.AddWithValue("payload", payload);
         insert.Parameters.AddWithValue("headers", headers);
         await insert.ExecuteNonQueryAsync();
