@@ -25,8 +25,9 @@ public static class KitchenServiceExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TicketChangeFeed>());
 
         // The ticket commands arrive on a sharded channel keyed by order id: this instance consumes the
-        // partitions k with k % Kitchen:Instances == Kitchen:Instance (defaults: instance 0 of 1, all of them).
-        var shards = new ShardedChannel(builder.Configuration.GetValue("Kitchen:Instance", 0), builder.Configuration.GetValue("Kitchen:Instances", 1));
+        // partitions k with k % Instance:Count == Instance:Index (default: instance 0 of 1, all of them). A
+        // replica started with the same index is a hot standby. See docs/messaging.md, "Two Kitchen instances".
+        var shards = new ShardedChannel(builder.Configuration.GetValue("Instance:Index", 0), builder.Configuration.GetValue("Instance:Count", 1));
         builder.AddMessaging<KitchenDbContext>("kitchen", "KitchenDb", messaging => messaging
             .HandleSharded<CreateTicket, CreateTicketHandler>(shards)
             .HandleSharded<ConfirmCreateTicket, ConfirmCreateTicketHandler>(shards)
