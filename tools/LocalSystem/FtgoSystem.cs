@@ -161,7 +161,25 @@ public sealed class FtgoSystem : IAsyncDisposable
     public string ConnectionString(ServiceDefinition service) =>
         $"{PostgresServer};Database={options.DatabasePrefix}{service.DatabaseName}";
 
-    private async Task StartServiceAsync(ServiceDefinition service, int index, int instance, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a stopped service instance again, with the same instance index (e.g. a Kitchen instance,
+    /// which then consumes the same partitions), and waits until it is ready.
+    /// </summary>
+    public async Task<RunningService> RestartAsync(RunningService stopped, CancellationToken cancellationToken)
+    {
+        if (!stopped.Process.HasExited)
+        {
+            throw new InvalidOperationException($"{stopped.Name} is still running.");
+        }
+        lock (services)
+        {
+            services.Remove(stopped);
+        }
+        await stopped.Process.DisposeAsync();
+        return await StartServiceAsync(stopped.Definition, options.Services.ToList().IndexOf(stopped.Definition), stopped.Instance, cancellationToken);
+    }
+
+    private async Task<RunningService> StartServiceAsync(ServiceDefinition service, int index, int instance, CancellationToken cancellationToken)
     {
         var assembly = service.AssemblyPath(options.RepositoryRoot, options.Configuration);
         if (!File.Exists(assembly))
@@ -216,6 +234,7 @@ public sealed class FtgoSystem : IAsyncDisposable
             },
             TimeSpan.FromSeconds(60), $"{name} to become ready at {baseUrl}/health/ready", cancellationToken,
             () => string.Join(Environment.NewLine, process.RecentLines.TakeLast(30)));
+        return running;
     }
 
     /// <summary>Records what we started, so that a launcher killed with SIGKILL can be cleaned up by the next one.</summary>
