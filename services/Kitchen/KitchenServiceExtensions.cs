@@ -27,7 +27,12 @@ public static class KitchenServiceExtensions
         // The ticket commands arrive on a sharded channel keyed by order id: this instance consumes the
         // partitions k with k % Instance:Count == Instance:Index (default: instance 0 of 1, all of them). A
         // replica started with the same index is a hot standby. See docs/messaging.md, "Two Kitchen instances".
-        var shards = new ShardedChannel(builder.Configuration.GetValue("Instance:Index", 0), builder.Configuration.GetValue("Instance:Count", 1));
+        var (index, count) = (builder.Configuration.GetValue("Instance:Index", 0), builder.Configuration.GetValue("Instance:Count", 1));
+        if (count < 1 || index < 0 || index >= count)
+        {
+            throw new InvalidOperationException($"Instance:Index must be 0 to Instance:Count - 1; it is {index} of {count}.");
+        }
+        var shards = new ShardedChannel(index, count);
         builder.AddMessaging<KitchenDbContext>("kitchen", "KitchenDb", messaging => messaging
             .HandleSharded<CreateTicket, CreateTicketHandler>(shards)
             .HandleSharded<ConfirmCreateTicket, ConfirmCreateTicketHandler>(shards)

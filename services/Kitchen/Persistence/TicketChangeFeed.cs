@@ -38,9 +38,6 @@ public sealed class TicketChangeFeed(IConfiguration configuration, ILogger<Ticke
         });
     }
 
-    /// <summary>Set once the feed listens: a change committed after this is delivered.</summary>
-    public TaskCompletionSource Listening { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var connectionString = new NpgsqlConnectionStringBuilder(configuration.GetConnectionString("KitchenDb")) { Pooling = false, KeepAlive = 10 }.ConnectionString;
@@ -56,7 +53,6 @@ public sealed class TicketChangeFeed(IConfiguration configuration, ILogger<Ticke
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
-                Listening.TrySetResult();
                 backoff = TimeSpan.FromMilliseconds(200);
                 while (!stoppingToken.IsCancellationRequested)
                 {
