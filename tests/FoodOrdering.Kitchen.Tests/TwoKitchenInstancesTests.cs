@@ -1,10 +1,13 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using FoodOrdering.Contracts.Kitchen;
+using FoodOrdering.Grpc.Contracts.Kitchen.V1;
 using FoodOrdering.Kitchen.Persistence;
 using FoodOrdering.LocalSystem.Processes;
 using FoodOrdering.Messaging.Outbox;
 using FoodOrdering.Testing;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -19,26 +22,50 @@ namespace FoodOrdering.Kitchen.Tests;
 /// machine (a revision confirmed before it began, a second revision begun while one is pending), so
 /// "every reply is a success" is itself the proof of order; the replies' positions say so too.
 /// </summary>
-public sealed class TwoKitchenInstancesTests : IAsyncLifetime
+public sealed class TwoKitchenInstancesTests(TwoKitchenInstances kitchens) : IClassFixture<TwoKitchenInstances>
 {
     private const int Orders = 48;
     private const int Revisions = 4; // commands per order: create, confirm, then begin/confirm revise 4 times = 10
     private const string ReplyChannel = "two-instances-saga-replies";
-    private TestSystem system = null!;
-    private long restaurantId;
+    private TestSystem Started => kitchens.System;
 
-    public async Task InitializeAsync()
+    private long Ajanta => kitchens.RestaurantId;
+
+    private string ConnectionString => Started.System.ConnectionString(Started.Service("kitchen").Definition);
+
+    [Fact]
+    public async Task A_ticket_board_on_one_instance_sees_a_change_made_through_the_other()
     {
-        system = await TestSystem.StartAsync(["kitchen"], instances: new Dictionary<string, int> { ["kitchen"] = 2 });
+        var orderId = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 100 + 99;
+        await SendAsync([(orderId, new CreateTicket(orderId, Ajanta, [new("1", 1)]))], [], "board-saga-replies");
+        await SendAsync([(orderId, new ConfirmCreateTicket(orderId))], [], "board-saga-replies");
+        await Wait.UntilAsync(async _ => await ScalarAsync($"SELECT count(*) FROM tickets WHERE order_id = {orderId} AND state = 'AWAITING_ACCEPTANCE'") == 1,
+            TimeSpan.FromSeconds(30), "the ticket to await acceptance", CancellationToken.None);
+        var ticketId = await ScalarAsync($"SELECT id FROM tickets WHERE order_id = {orderId}");
+        using var channel = GrpcChannel.ForAddress(Started.Instances("kitchen")[1].GrpcUrl);
+        using var board = new KitchenService.KitchenServiceClient(channel).TicketBoard(deadline: DateTime.UtcNow.AddSeconds(30));
+        await board.RequestStream.WriteAsync(new TicketBoardCommand { CommandId = "open", Open = new OpenTicketBoard { RestaurantId = Ajanta } });
+        await NextTicketAsync(board.ResponseStream, ticketId, "AWAITING_ACCEPTANCE");
+
         using var http = new HttpClient();
-        var response = await http.PostAsJsonAsync($"{system.Service("kitchen").BaseUrl}/v1/restaurants", KitchenServiceFactory.Ajanta);
-        response.EnsureSuccessStatusCode();
-        restaurantId = (await response.Content.ReadFromJsonAsync<JsonNode>())!["restaurantId"]!.GetValue<long>();
+        (await http.PostAsJsonAsync($"{Started.Instances("kitchen")[0].BaseUrl}/v1/tickets/{ticketId}/accept",
+            new { readyBy = DateTimeOffset.UtcNow.AddMinutes(30) })).EnsureSuccessStatusCode();
+
+        await NextTicketAsync(board.ResponseStream, ticketId, "ACCEPTED");
+        await board.RequestStream.CompleteAsync();
     }
 
-    public async Task DisposeAsync() => await system.DisposeAsync();
-
-    private string ConnectionString => system.System.ConnectionString(system.Service("kitchen").Definition);
+    private static async Task NextTicketAsync(IAsyncStreamReader<TicketBoardEvent> events, long ticketId, string state)
+    {
+        while (await events.MoveNext())
+        {
+            if (events.Current.Ticket is { } ticket && ticket.TicketId == ticketId && ticket.State == state)
+            {
+                return;
+            }
+        }
+        Assert.Fail($"The board ended before ticket {ticketId} was {state}.");
+    }
 
     [Fact]
     public async Task Stopping_one_instance_under_load_loses_no_command_and_keeps_every_orders_commands_in_order()
@@ -47,7 +74,7 @@ public sealed class TwoKitchenInstancesTests : IAsyncLifetime
         var orders = Enumerable.Range(1, Orders).Select(i => baseOrderId + i).ToList();
         var rounds = Enumerable.Range(0, 2 + 2 * Revisions).Select(round => orders.Select(orderId => (orderId, Command(round, orderId))).ToList()).ToList();
         var sent = new Dictionary<long, List<Guid>>(orders.Select(o => KeyValuePair.Create(o, new List<Guid>())));
-        var stopped = system.Instances("kitchen")[1];
+        var stopped = Started.Instances("kitchen")[1];
 
         // The first half of the load: a backlog on every partition.
         foreach (var round in rounds.Take(rounds.Count / 2))
@@ -70,7 +97,7 @@ public sealed class TwoKitchenInstancesTests : IAsyncLifetime
         Assert.True(await CompleteOrdersAsync(rounds.Count) < Orders, "every order completed with one instance down: no order was on its partitions");
 
         // Started again with the same index, it takes its partitions back and drains them.
-        await system.System.RestartAsync(stopped, CancellationToken.None);
+        await Started.System.RestartAsync(stopped, CancellationToken.None);
         await WaitForRepliesAsync(rounds.Count * Orders, TimeSpan.FromSeconds(120));
 
         foreach (var orderId in orders)
@@ -87,14 +114,14 @@ public sealed class TwoKitchenInstancesTests : IAsyncLifetime
     // create, confirm, then (begin revise to q, confirm revise to q) for q = 1..Revisions
     private object Command(int round, long orderId) => round switch
     {
-        0 => new CreateTicket(orderId, restaurantId, [new("1", 10)]),
+        0 => new CreateTicket(orderId, Ajanta, [new("1", 10)]),
         1 => new ConfirmCreateTicket(orderId),
         _ when round % 2 == 0 => new BeginReviseTicket(orderId, [new("1", round / 2)]),
         _ => new ConfirmReviseTicket(orderId, [new("1", round / 2)]),
     };
 
     /// <summary>One transaction per round: the round's command for every order, written to the Kitchen's outbox like a saga writes to its own.</summary>
-    private async Task SendAsync(List<(long OrderId, object Command)> round, Dictionary<long, List<Guid>> sent)
+    private async Task SendAsync(List<(long OrderId, object Command)> round, Dictionary<long, List<Guid>> sent, string replyChannel = ReplyChannel)
     {
         await using var db = new KitchenDbContext(new DbContextOptionsBuilder<KitchenDbContext>().UseNpgsql(ConnectionString).Options);
         var outbox = new TransactionalOutbox(db);
@@ -103,13 +130,16 @@ public sealed class TwoKitchenInstancesTests : IAsyncLifetime
             var correlationId = Guid.NewGuid();
             _ = command switch
             {
-                CreateTicket c => outbox.Send(c, orderId.ToString(), ReplyChannel, correlationId),
-                ConfirmCreateTicket c => outbox.Send(c, orderId.ToString(), ReplyChannel, correlationId),
-                BeginReviseTicket c => outbox.Send(c, orderId.ToString(), ReplyChannel, correlationId),
-                ConfirmReviseTicket c => outbox.Send(c, orderId.ToString(), ReplyChannel, correlationId),
+                CreateTicket c => outbox.Send(c, orderId.ToString(), replyChannel, correlationId),
+                ConfirmCreateTicket c => outbox.Send(c, orderId.ToString(), replyChannel, correlationId),
+                BeginReviseTicket c => outbox.Send(c, orderId.ToString(), replyChannel, correlationId),
+                ConfirmReviseTicket c => outbox.Send(c, orderId.ToString(), replyChannel, correlationId),
                 _ => throw new InvalidOperationException(),
             };
-            sent[orderId].Add(correlationId);
+            if (sent.TryGetValue(orderId, out var ofOrder))
+            {
+                ofOrder.Add(correlationId);
+            }
         }
         await db.SaveChangesAsync();
     }
@@ -144,4 +174,22 @@ public sealed class TwoKitchenInstancesTests : IAsyncLifetime
         await using var command = new NpgsqlCommand(sql, connection);
         return (long)(await command.ExecuteScalarAsync())!;
     }
+}
+
+/// <summary>Two Kitchen processes, as `./ftgo up --kitchen-instances 2` starts them, and the Ajanta restaurant.</summary>
+public sealed class TwoKitchenInstances : IAsyncLifetime
+{
+    public TestSystem System { get; private set; } = null!;
+    public long RestaurantId { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        System = await TestSystem.StartAsync(["kitchen"], instances: new Dictionary<string, int> { ["kitchen"] = 2 });
+        using var http = new HttpClient();
+        var response = await http.PostAsJsonAsync($"{System.Service("kitchen").BaseUrl}/v1/restaurants", KitchenServiceFactory.Ajanta);
+        response.EnsureSuccessStatusCode();
+        RestaurantId = (await response.Content.ReadFromJsonAsync<JsonNode>())!["restaurantId"]!.GetValue<long>();
+    }
+
+    public async Task DisposeAsync() => await System.DisposeAsync();
 }

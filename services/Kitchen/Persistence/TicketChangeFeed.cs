@@ -59,7 +59,7 @@ public sealed class TicketChangeFeed(IConfiguration configuration, ILogger<Ticke
                     await connection.WaitAsync(stoppingToken);
                 }
             }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested && e is NpgsqlException or IOException or TimeoutException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning("The ticket change feed lost its database connection ({Reason}); reconnecting in {Backoff}", e.Message, backoff);
                 await Task.Delay(backoff, stoppingToken);
