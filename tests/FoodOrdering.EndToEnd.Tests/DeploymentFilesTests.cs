@@ -58,4 +58,19 @@ public sealed class DeploymentFilesTests
         Assert.NotEmpty(published);
         Assert.All(published, line => Assert.Contains("\"127.0.0.1:", line));
     }
+
+    // The Kitchen service's instances share a sharded channel: each needs a distinct index, and all agree on the count.
+    [Fact]
+    public void Kitchen_instances_get_distinct_shard_indexes_in_compose_and_kubernetes()
+    {
+        Assert.Contains("\n  kitchen-2:\n", Compose);
+        Assert.Contains("Instance__Index: \"0\"\n      Instance__Count: \"2\"\n", Compose);
+        Assert.Contains("Instance__Index: \"1\"\n      Instance__Count: \"2\"\n", Compose);
+
+        var manifest = File.ReadAllText(Path.Combine(SystemCatalog.RepositoryRoot(), "k8s", "kitchen.yaml"));
+        Assert.Contains("kind: StatefulSet", manifest);
+        Assert.Contains("replicas: 2", manifest);
+        Assert.Contains("fieldPath: \"metadata.labels['apps.kubernetes.io/pod-index']\"", manifest);
+        Assert.Contains("- name: Instance__Count\n              value: \"2\"", manifest);
+    }
 }

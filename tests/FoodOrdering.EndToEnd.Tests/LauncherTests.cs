@@ -56,6 +56,24 @@ public sealed class LauncherTests
     }
 
     [Fact]
+    public async Task Ftgo_up_with_two_kitchen_instances_starts_kitchen_2_with_ports_of_its_own()
+    {
+        using var data = new LauncherDataFolder();
+        await using var launcher = await LauncherProcess.StartAsync(sharedInfrastructure: true,
+            ["up", "--free-ports", "--no-trace-viewer", "--kitchen-instances", "2", "--data-dir", data.Folder]);
+        await launcher.WaitForLineAsync("All healthy", TimeSpan.FromMinutes(3));
+
+        Assert.Equal(SystemCatalog.Services.Count + 1, data.StartedPids().Count); // one more service process, shared infrastructure
+        var kitchens = launcher.Output.Split('\n').Where(line => line.Contains("kitchen") && line.Contains("Swagger UI")).ToList();
+        Assert.Equal(2, kitchens.Count);
+        Assert.Contains(kitchens, line => line.Contains("kitchen-2 "));
+        Assert.Equal(2, kitchens.Select(line => line[line.IndexOf("http://", StringComparison.Ordinal)..].Split(' ')[0]).Distinct().Count());
+
+        Posix.Signal(launcher.Pid, Posix.SigInt);
+        await launcher.WaitForExitAsync(TimeSpan.FromMinutes(1));
+    }
+
+    [Fact]
     public async Task The_trace_viewer_shows_a_sign_up_as_one_trace_from_the_request_to_the_relays_publish()
     {
         await using var test = await TestSystem.StartAsync(traceViewer: true);

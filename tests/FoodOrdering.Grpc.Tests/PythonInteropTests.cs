@@ -1,3 +1,5 @@
+using FoodOrdering.Testing;
+
 namespace FoodOrdering.Grpc.Tests;
 
 /// <summary>

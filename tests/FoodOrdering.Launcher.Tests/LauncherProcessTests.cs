@@ -75,6 +75,8 @@ public sealed class LauncherProcessTests
     [InlineData("infra", "--data-dir")]
     [InlineData("demo", "--free-ports", "extra")]
     [InlineData("upp")]
+    [InlineData("up", "--kitchen-instances", "9")]
+    [InlineData("up", "--kitchen-instances")]
     public async Task A_mistyped_command_line_is_refused_with_the_usage_and_exit_code_2(params string[] arguments)
     {
         await using var launcher = await LauncherProcess.StartAsync(sharedInfrastructure: false, arguments);

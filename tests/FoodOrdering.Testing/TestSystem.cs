@@ -21,11 +21,17 @@ public sealed class TestSystem : IAsyncDisposable
 
     public FtgoSystem System { get; }
 
-    public RunningService Service(string name) => System.Services.Single(s => s.Definition.Name == name);
+    public RunningService Service(string name) => System.Services.Single(s => s.Definition.Name == name && s.Instance == 0);
+
+    /// <summary>Every instance of a service, in instance order.</summary>
+    public IReadOnlyList<RunningService> Instances(string name) => [.. System.Services.Where(s => s.Definition.Name == name).OrderBy(s => s.Instance)];
+
+    /// <summary>The channel prefix of this system's services (exchanges and queues are named prefix + channel).</summary>
+    public string ChannelPrefix => options.ChannelPrefix;
 
     /// <summary>Starts the services named (all of <see cref="SystemCatalog"/> when null) and waits until each is ready.</summary>
     public static async Task<TestSystem> StartAsync(IReadOnlyCollection<string>? serviceNames = null, bool traceViewer = false,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, IReadOnlyDictionary<string, int>? instances = null)
     {
         var postgresServer = await TestInfrastructure.PostgresServerAsync();
         var options = new LaunchOptions
@@ -35,6 +41,9 @@ public sealed class TestSystem : IAsyncDisposable
             ExternalPostgres = postgresServer,
             ExternalRabbitMq = await TestInfrastructure.RabbitMqUriAsync(),
             DatabasePrefix = $"t_sys_{Guid.NewGuid().ToString("N")[..8]}_",
+            // Queues of their own on the shared broker: two test systems never consume each other's commands.
+            ChannelPrefix = $"t{Guid.NewGuid().ToString("N")[..10]}.",
+            Instances = instances ?? new Dictionary<string, int>(),
             Services = [.. SystemCatalog.Services.Where(s => serviceNames is null || serviceNames.Contains(s.Name))],
             TraceViewer = traceViewer,
         };

@@ -30,6 +30,18 @@ public sealed record LaunchOptions
 
     public IReadOnlyList<ServiceDefinition> Services { get; init; } = SystemCatalog.Services;
 
+    /// <summary>
+    /// How many instances of a service to start (by name; 1 when not named), e.g. kitchen = 2 for
+    /// `./ftgo up --kitchen-instances 2`. Instance i of n gets `--Instance:Index i --Instance:Count n`
+    /// (the Kitchen service consumes the sharded channel's partitions k with k % n == i) and ports of its own.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> Instances { get; init; } = new Dictionary<string, int>();
+
+    public int InstancesOf(ServiceDefinition service) => Instances.GetValueOrDefault(service.Name, 1);
+
+    /// <summary>Put before every exchange and queue name of the services (Messaging:ChannelPrefix), so test systems on one broker never share a queue.</summary>
+    public string ChannelPrefix { get; init; } = "";
+
     /// <summary>The system packages this needs: PostgreSQL and RabbitMQ, unless external ones are given.</summary>
     public IReadOnlyList<string> SystemPackages
     {
@@ -49,8 +61,12 @@ public sealed record LaunchOptions
     }
 }
 
-/// <summary>A service process that answered its readiness check.</summary>
-public sealed record RunningService(ServiceDefinition Definition, string BaseUrl, string GrpcUrl, ManagedProcess Process);
+/// <summary>A service process that answered its readiness check (<paramref name="Instance"/>: its index among the service's instances).</summary>
+public sealed record RunningService(ServiceDefinition Definition, string BaseUrl, string GrpcUrl, ManagedProcess Process, int Instance = 0)
+{
+    /// <summary>The service's name, numbered from the second instance on (kitchen, kitchen-2).</summary>
+    public string Name => Instance == 0 ? Definition.Name : $"{Definition.Name}-{Instance + 1}";
+}
 
 /// <summary>
 /// The whole system as processes: a private PostgreSQL cluster and RabbitMQ node (unless external ones
@@ -124,7 +140,8 @@ public sealed class FtgoSystem : IAsyncDisposable
 
         if (!options.InfrastructureOnly)
         {
-            await Task.WhenAll(options.Services.Select((service, index) => StartServiceAsync(service, index, cancellationToken)));
+            await Task.WhenAll(options.Services.SelectMany((service, index) =>
+                Enumerable.Range(0, options.InstancesOf(service)).Select(instance => StartServiceAsync(service, index, instance, cancellationToken))));
         }
     }
 
@@ -144,7 +161,25 @@ public sealed class FtgoSystem : IAsyncDisposable
     public string ConnectionString(ServiceDefinition service) =>
         $"{PostgresServer};Database={options.DatabasePrefix}{service.DatabaseName}";
 
-    private async Task StartServiceAsync(ServiceDefinition service, int index, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a stopped service instance again, with the same instance index (e.g. a Kitchen instance,
+    /// which then consumes the same partitions), and waits until it is ready.
+    /// </summary>
+    public async Task<RunningService> RestartAsync(RunningService stopped, CancellationToken cancellationToken)
+    {
+        if (!stopped.Process.HasExited)
+        {
+            throw new InvalidOperationException($"{stopped.Name} is still running.");
+        }
+        lock (services)
+        {
+            services.Remove(stopped);
+        }
+        await stopped.Process.DisposeAsync();
+        return await StartServiceAsync(stopped.Definition, options.Services.ToList().IndexOf(stopped.Definition), stopped.Instance, cancellationToken);
+    }
+
+    private async Task<RunningService> StartServiceAsync(ServiceDefinition service, int index, int instance, CancellationToken cancellationToken)
     {
         var assembly = service.AssemblyPath(options.RepositoryRoot, options.Configuration);
         if (!File.Exists(assembly))
@@ -152,21 +187,28 @@ public sealed class FtgoSystem : IAsyncDisposable
             throw new FileNotFoundException($"{assembly} is not built. Run `dotnet build FoodOrdering.sln` (./ftgo does it for you).");
         }
 
-        var port = Port(service.RestPort);
+        // Further instances of a service: ports 100 above the previous instance's (kitchen-2: 8182, 9182).
+        var port = Port(service.RestPort + 100 * instance);
         var baseUrl = $"http://127.0.0.1:{port}";
-        var grpcPort = Port(service.GrpcPort);
-        var process = ManagedProcess.Start(service.Name, ConsoleLog.ColourFor(index), "dotnet", [assembly, "--urls", baseUrl, "--Grpc:Port", grpcPort.ToString()],
+        var grpcPort = Port(service.GrpcPort + 100 * instance);
+        string[] instanceArguments = options.InstancesOf(service) > 1
+            ? ["--Instance:Index", instance.ToString(), "--Instance:Count", options.InstancesOf(service).ToString()]
+            : [];
+        var name = instance == 0 ? service.Name : $"{service.Name}-{instance + 1}";
+        var process = ManagedProcess.Start(name, ConsoleLog.ColourFor(index + instance), "dotnet",
+            [assembly, "--urls", baseUrl, "--Grpc:Port", grpcPort.ToString(), .. instanceArguments],
             workingDirectory: Path.GetDirectoryName(assembly), environment: new Dictionary<string, string?>
             {
                 [$"ConnectionStrings__{service.ConnectionName}"] = ConnectionString(service),
                 ["ConnectionStrings__RabbitMq"] = RabbitMqUri,
+                ["Messaging__ChannelPrefix"] = options.ChannelPrefix,
                 // Telemetry to the trace viewer, if one runs (OpenTelemetry in the service defaults reads these).
                 ["OTEL_EXPORTER_OTLP_ENDPOINT"] = TraceViewer?.OtlpEndpoint,
                 ["OTEL_SERVICE_NAME"] = service.Name,
                 ["DOTNET_ENVIRONMENT"] = null,
                 ["ASPNETCORE_ENVIRONMENT"] = null,
             });
-        var running = new RunningService(service, baseUrl, $"http://127.0.0.1:{grpcPort}", process);
+        var running = new RunningService(service, baseUrl, $"http://127.0.0.1:{grpcPort}", process, instance);
         lock (services)
         {
             services.Add(running);
@@ -178,7 +220,7 @@ public sealed class FtgoSystem : IAsyncDisposable
             {
                 if (process.HasExited)
                 {
-                    throw new InvalidOperationException($"{service.Name} exited during start-up:{Environment.NewLine}{string.Join(Environment.NewLine, process.RecentLines.TakeLast(30))}");
+                    throw new InvalidOperationException($"{name} exited during start-up:{Environment.NewLine}{string.Join(Environment.NewLine, process.RecentLines.TakeLast(30))}");
                 }
                 try
                 {
@@ -190,8 +232,9 @@ public sealed class FtgoSystem : IAsyncDisposable
                     return false;
                 }
             },
-            TimeSpan.FromSeconds(60), $"{service.Name} to become ready at {baseUrl}/health/ready", cancellationToken,
+            TimeSpan.FromSeconds(60), $"{name} to become ready at {baseUrl}/health/ready", cancellationToken,
             () => string.Join(Environment.NewLine, process.RecentLines.TakeLast(30)));
+        return running;
     }
 
     /// <summary>Records what we started, so that a launcher killed with SIGKILL can be cleaned up by the next one.</summary>

@@ -21,6 +21,7 @@ public static class SystemCatalog
     public static readonly IReadOnlyList<ServiceDefinition> Services =
     [
         new("consumer", "services/Consumer", "FoodOrdering.Consumer", 8081, "ConsumerDb", 9081),
+        new("kitchen", "services/Kitchen", "FoodOrdering.Kitchen", 8082, "KitchenDb", 9082),
     ];
 
     /// <summary>

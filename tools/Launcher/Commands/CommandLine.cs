@@ -21,6 +21,7 @@ public sealed record CommandLine(string Command, LaunchOptions Options, IReadOnl
           --free-ports      use any free ports instead of the defaults ({string.Join(", ", SystemCatalog.Services.Select(s => s.RestPort))}, {SystemCatalog.PostgresPort}, {SystemCatalog.RabbitMqAmqpPort}, {SystemCatalog.RabbitMqManagementPort})
           --data-dir DIR    where the private PostgreSQL/RabbitMQ keep their data (default: .ftgo/)
           --no-trace-viewer do not start the trace viewer (the Aspire dashboard, http://127.0.0.1:{SystemCatalog.TraceViewerPort})
+          --kitchen-instances N  start N Kitchen instances (1-8) sharing the sharded kitchen-service-commands channel
 
         environment:
           FTGO_POSTGRES     use this PostgreSQL (e.g. Host=127.0.0.1;Port=5432;Username=ftgo;Password=ftgo)
@@ -59,6 +60,12 @@ public sealed record CommandLine(string Command, LaunchOptions Options, IReadOnl
                     break;
                 case "--data-dir":
                     return Refuse("--data-dir needs a folder");
+                case "--kitchen-instances" when i + 1 < args.Count && int.TryParse(args[i + 1], out var kitchens) && kitchens is >= 1 and <= 8:
+                    options = options with { Instances = new Dictionary<string, int>(options.Instances) { ["kitchen"] = kitchens } };
+                    i++;
+                    break;
+                case "--kitchen-instances":
+                    return Refuse("--kitchen-instances needs a number from 1 to 8 (the channel has 8 partitions)");
                 default:
                     return Refuse($"unknown option '{args[i]}' for '{command}'");
             }

@@ -5,6 +5,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FoodOrdering.Grpc.Contracts.Consumer.V1;
+using FoodOrdering.Grpc.Contracts.Kitchen.V1;
 using FoodOrdering.LocalSystem;
 using FoodOrdering.LocalSystem.Processes;
 using Google.Protobuf;
@@ -56,7 +57,40 @@ public static class DemoCommand
         await CallAsync(() => client.ValidateOrderForConsumerAsync(
             new ValidateOrderForConsumerRequest { ConsumerId = consumerId, OrderTotal = new ProtoMoney { Amount = "500.01" } },
             deadline: DateTime.UtcNow + deadline, cancellationToken: cancellationToken), StatusCode.FailedPrecondition);
+
+        await RunKitchenStepsAsync(system, http, cancellationToken);
         ConsoleLog.Info("Demo finished.");
+    }
+
+    /// <summary>The Kitchen service: a restaurant and its menu (RestaurantCreated and RestaurantMenuRevised go to restaurant-events).</summary>
+    private static async Task RunKitchenStepsAsync(FtgoSystem system, HttpClient http, CancellationToken cancellationToken)
+    {
+        var kitchen = system.Services.Single(s => s.Definition.Name == "kitchen" && s.Instance == 0);
+
+        Title("Kitchen 1. Create a restaurant with its menu (REST v1; RestaurantCreated carries the whole menu)");
+        var created = await SendAsync(http, HttpMethod.Post, $"{kitchen.BaseUrl}/v1/restaurants",
+            """{"name":"Ajanta","address":{"street1":"1 Main St","city":"Oakland","state":"CA","zip":"94611"},"menu":{"menuItems":[{"id":"1","name":"Chicken Vindaloo","price":"12.34"},{"id":"2","name":"Garlic Naan","price":"3.50"}]}}""",
+            HttpStatusCode.Created, cancellationToken);
+        var restaurantId = created["restaurantId"]!.GetValue<long>();
+
+        Title("Kitchen 2. Revise its menu (one RestaurantMenuRevised: the Order service keeps a replica of menus from these events)");
+        await SendAsync(http, HttpMethod.Put, $"{kitchen.BaseUrl}/v1/restaurants/{restaurantId}/menu",
+            """{"menuItems":[{"id":"1","name":"Chicken Vindaloo","price":"12.34"},{"id":"2","name":"Garlic Naan","price":"3.50"},{"id":"3","name":"Dal Makhani","price":"9.95"}]}""",
+            HttpStatusCode.OK, cancellationToken);
+
+        Title("Kitchen 3. A menu price with three decimals is refused as a whole (400, nothing changes)");
+        await SendAsync(http, HttpMethod.Put, $"{kitchen.BaseUrl}/v1/restaurants/{restaurantId}/menu",
+            """{"menuItems":[{"id":"1","name":"Chicken Vindaloo","price":"12.345"}]}""", HttpStatusCode.BadRequest, cancellationToken);
+
+        Title("Kitchen 4. The restaurant over gRPC (ftgo.kitchen.v1.KitchenService; UploadMenu and TicketBoard stream, see docs/grpc.md)");
+        using var channel = GrpcChannel.ForAddress(kitchen.GrpcUrl);
+        var client = new KitchenService.KitchenServiceClient(channel.Intercept(new PrintAsGrpcurl(new Uri(kitchen.GrpcUrl).Authority)));
+        await CallAsync(() => client.GetRestaurantAsync(new GetRestaurantRequest { RestaurantId = restaurantId },
+            deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: cancellationToken), StatusCode.OK);
+
+        Title("Kitchen 5. Tickets come from the order sagas; an unknown ticket is 404 with problem details");
+        await SendAsync(http, HttpMethod.Post, $"{kitchen.BaseUrl}/v1/tickets/999999/accept", """{"readyBy":"2030-01-01T12:00:00Z"}""",
+            HttpStatusCode.NotFound, cancellationToken);
     }
 
     private static void Title(string title) => ConsoleLog.Line("demo", 92, $"== {title}");

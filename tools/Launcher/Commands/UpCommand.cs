@@ -34,7 +34,7 @@ public static class UpCommand
         }
         foreach (var service in system.Services)
         {
-            ConsoleLog.Info($"{service.Definition.Name,-12} {service.BaseUrl}  Swagger UI {service.BaseUrl}/swagger  gRPC {service.GrpcUrl} (h2c)  metrics {service.BaseUrl}/metrics");
+            ConsoleLog.Info($"{service.Name,-12} {service.BaseUrl}  Swagger UI {service.BaseUrl}/swagger  gRPC {service.GrpcUrl} (h2c)  metrics {service.BaseUrl}/metrics");
         }
         if (system.TraceViewer is { } viewer)
         {
@@ -64,7 +64,7 @@ public static class UpCommand
             {
                 foreach (var crashed in system.Services.Where(s => s.Process.HasExited))
                 {
-                    ConsoleLog.Error($"{crashed.Definition.Name} has exited; stopping everything.");
+                    ConsoleLog.Error($"{crashed.Name} has exited; stopping everything.");
                     return;
                 }
                 await Task.Delay(TimeSpan.FromMilliseconds(500), stop);

@@ -1,9 +1,9 @@
 using FoodOrdering.LocalSystem;
 using FoodOrdering.LocalSystem.Processes;
 
-namespace FoodOrdering.Grpc.Tests;
+namespace FoodOrdering.Testing;
 
-/// <summary>A real gRPC client of another language, run as a process: the grpc-js and grpcio scripts in interop/.</summary>
+/// <summary>A real gRPC client of another language, run as a process: the grpc-js and grpcio scripts in tests/FoodOrdering.Grpc.Tests/interop/ (the Consumer and Kitchen services' interop tests).</summary>
 public static class InteropPeer
 {
     public static readonly string Directory = Path.Combine(SystemCatalog.RepositoryRoot(), "tests", "FoodOrdering.Grpc.Tests", "interop");
