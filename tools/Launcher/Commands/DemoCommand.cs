@@ -53,8 +53,8 @@ public static class DemoCommand
             deadline: DateTime.UtcNow + deadline, cancellationToken: cancellationToken), StatusCode.OK);
 
         Title("6. An order over the consumer's limit: a domain outcome as a gRPC status code");
-        await CallAsync(() => client.ValidateOrderForConsumerAsync(
-            new ValidateOrderForConsumerRequest { ConsumerId = consumerId, OrderTotal = new ProtoMoney { Amount = "500.01" } },
+        await CallAsync(() => client.ValidateOrderByConsumerAsync(
+            new ValidateOrderByConsumerRequest { ConsumerId = consumerId, OrderTotal = new ProtoMoney { Amount = "500.01" } },
             deadline: DateTime.UtcNow + deadline, cancellationToken: cancellationToken), StatusCode.FailedPrecondition);
         ConsoleLog.Info("Demo finished.");
     }
