@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -43,6 +45,37 @@ public sealed class AccountingHandlersTests(AccountingServiceFactory service) : 
         await WaitUntilProcessedAsync("accounting.open-account", 2, consumerId);
         Assert.Equal("55.00", (await AccountAsync(consumerId))["singleAuthorizationLimit"]!.GetValue<string>());
         Assert.Equal(1L, await OutboxCountAsync(nameof(AccountOpened), consumerId));
+    }
+
+    [Fact]
+    public async Task Opening_the_account_continues_the_sign_ups_trace()
+    {
+        var traceId = ActivityTraceId.CreateRandom();
+        var statements = new ConcurrentBag<string>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Npgsql",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if (activity.TraceId == traceId)
+                {
+                    statements.Add(string.Join(" ", activity.TagObjects.Select(t => t.Value?.ToString())) + " " + activity.DisplayName);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        var consumerId = NewId();
+
+        // The sign-up's trace, as the Consumer service's request would carry it into its outbox row.
+        using (var signUp = new Activity("sign-up").SetParentId(traceId, ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded).Start())
+        {
+            await saga.PublishAsync(new ConsumerCreated(consumerId, "Ada", "Lovelace", "500.00"), consumerId);
+        }
+
+        // The handler's INSERT of the account runs in that trace, in this other service.
+        await Wait.UntilAsync(_ => Task.FromResult(statements.Any(s => s.Contains("INSERT INTO accounts"))), TimeSpan.FromSeconds(30),
+            "the account's INSERT to be traced in the sign-up's trace", CancellationToken.None);
     }
 
     [Fact]

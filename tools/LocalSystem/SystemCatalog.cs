@@ -21,6 +21,7 @@ public static class SystemCatalog
     public static readonly IReadOnlyList<ServiceDefinition> Services =
     [
         new("consumer", "services/Consumer", "FoodOrdering.Consumer", 8081, "ConsumerDb", 9081),
+        new("accounting", "services/Accounting", "FoodOrdering.Accounting", 8083, "AccountingDb", 9083),
     ];
 
     /// <summary>
