@@ -3,9 +3,11 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using FoodOrdering.Contracts;
 using FoodOrdering.Contracts.Accounting;
 using FoodOrdering.Contracts.Consumer;
 using FoodOrdering.LocalSystem.Processes;
+using FoodOrdering.Testing;
 
 namespace FoodOrdering.Accounting.Tests;
 
@@ -21,7 +23,7 @@ public sealed class AccountingHandlersTests(AccountingServiceFactory service) : 
     private readonly HttpClient client = service.CreateClient();
     private SagaSide saga = null!;
 
-    public async Task InitializeAsync() => saga = await SagaSide.StartAsync(service.Database.ConnectionString, service.RabbitMqUri, service.ChannelPrefix);
+    public async Task InitializeAsync() => saga = await SagaSide.StartAsync(service.NewDbContext, service.RabbitMqUri, service.ChannelPrefix, Channels.AccountEvents);
 
     public async Task DisposeAsync() => await saga.DisposeAsync();
 

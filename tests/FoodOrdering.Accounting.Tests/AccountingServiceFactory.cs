@@ -2,6 +2,7 @@ using FoodOrdering.Accounting.Persistence;
 using FoodOrdering.Testing;
 using MassTransit;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FoodOrdering.Accounting.Tests;
@@ -15,6 +16,11 @@ public sealed class AccountingServiceFactory() : ServiceFactory<AccountingDbCont
 {
     public string RabbitMqUri { get; private set; } = "";
     public string ChannelPrefix { get; } = $"t{Guid.NewGuid().ToString("N")[..10]}.";
+
+    public AccountingDbContext NewDbContext() => NewDbContext(Database.ConnectionString);
+
+    public static AccountingDbContext NewDbContext(string connectionString) =>
+        new(new DbContextOptionsBuilder<AccountingDbContext>().UseNpgsql(connectionString).Options);
 
     public override async Task InitializeAsync()
     {

@@ -26,7 +26,7 @@ public sealed class AuthorizationCrashProofs : IAsyncLifetime
     {
         database = await TestDatabase.NewAsync("accounting-crash");
         rabbitMqUri = await TestInfrastructure.RabbitMqUriAsync();
-        saga = await SagaSide.StartAsync(database.ConnectionString, rabbitMqUri, channelPrefix);
+        saga = await SagaSide.StartAsync(() => AccountingServiceFactory.NewDbContext(database.ConnectionString), rabbitMqUri, channelPrefix, Channels.AccountEvents);
         rabbitMq = await RabbitMqProbe.ConnectAsync(rabbitMqUri);
     }
 

@@ -1,27 +1,25 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using FoodOrdering.Accounting.Persistence;
 using FoodOrdering.Messaging.Outbox;
-using FoodOrdering.Testing;
 using Microsoft.EntityFrameworkCore;
 
-namespace FoodOrdering.Accounting.Tests;
+namespace FoodOrdering.Testing;
 
 /// <summary>
-/// Stands in for the Order service's sagas: sends commands the way they will (through a transactional
-/// outbox, with a reply channel and a correlation id; here the Accounting database's own outbox, whose
-/// relay publishes them to accounting-service-commands over the real broker), and watches what comes
-/// back on the reply channel and on the account-events channel.
+/// Stands in for the Order service's sagas in a participant's component tests: sends commands the way they
+/// will (through a transactional outbox, with a reply channel and a correlation id; here the participant's
+/// own outbox, whose relay publishes them to the participant's command channel over the real broker), and
+/// watches what comes back on the reply channel and on one event channel.
 /// </summary>
 public sealed class SagaSide : IAsyncDisposable
 {
     public const string ReplyChannel = "test-saga-replies";
-    private readonly string databaseConnectionString;
+    private readonly Func<DbContext> newDbContext;
     private readonly RabbitMqProbe rabbitMq;
 
-    private SagaSide(string databaseConnectionString, RabbitMqProbe rabbitMq, ChannelWatch replies, ChannelWatch events)
+    private SagaSide(Func<DbContext> newDbContext, RabbitMqProbe rabbitMq, ChannelWatch replies, ChannelWatch events)
     {
-        this.databaseConnectionString = databaseConnectionString;
+        this.newDbContext = newDbContext;
         this.rabbitMq = rabbitMq;
         Replies = replies;
         Events = events;
@@ -30,12 +28,16 @@ public sealed class SagaSide : IAsyncDisposable
     public ChannelWatch Replies { get; }
     public ChannelWatch Events { get; }
 
-    public static async Task<SagaSide> StartAsync(string databaseConnectionString, string rabbitMqUri, string channelPrefix)
+    /// <summary>
+    /// Watches the reply channel and <paramref name="eventChannel"/> (e.g. account-events) under
+    /// <paramref name="channelPrefix"/>, and sends through the outbox of the DbContexts <paramref name="newDbContext"/> makes.
+    /// </summary>
+    public static async Task<SagaSide> StartAsync(Func<DbContext> newDbContext, string rabbitMqUri, string channelPrefix, string eventChannel)
     {
         var rabbitMq = await RabbitMqProbe.ConnectAsync(rabbitMqUri);
-        return new SagaSide(databaseConnectionString, rabbitMq,
+        return new SagaSide(newDbContext, rabbitMq,
             new ChannelWatch(rabbitMq, await rabbitMq.WatchExchangeAsync(channelPrefix + ReplyChannel)),
-            new ChannelWatch(rabbitMq, await rabbitMq.WatchExchangeAsync(channelPrefix + Contracts.Channels.AccountEvents)));
+            new ChannelWatch(rabbitMq, await rabbitMq.WatchExchangeAsync(channelPrefix + eventChannel)));
     }
 
     /// <summary>Sends a command keyed by <paramref name="key"/> (the order id) with a new message id; returns its correlation id.</summary>
@@ -44,6 +46,15 @@ public sealed class SagaSide : IAsyncDisposable
     {
         var correlationId = Guid.NewGuid();
         await WriteAsync(outbox => outbox.Send(command, key.ToString(), ReplyChannel, correlationId));
+        return correlationId;
+    }
+
+    /// <summary>Sends a one-way command (no reply channel: nobody waits for an answer); returns its correlation id.</summary>
+    public async Task<Guid> SendOneWayAsync<TCommand>(TCommand command, long key)
+        where TCommand : class
+    {
+        var correlationId = Guid.NewGuid();
+        await WriteAsync(outbox => outbox.Send(command, key.ToString(), replyChannel: null, correlationId));
         return correlationId;
     }
 
@@ -61,7 +72,7 @@ public sealed class SagaSide : IAsyncDisposable
 
     private async Task WriteAsync(Action<TransactionalOutbox> write)
     {
-        await using var db = new AccountingDbContext(new DbContextOptionsBuilder<AccountingDbContext>().UseNpgsql(databaseConnectionString).Options);
+        await using var db = newDbContext();
         write(new TransactionalOutbox(db));
         await db.SaveChangesAsync();
     }
