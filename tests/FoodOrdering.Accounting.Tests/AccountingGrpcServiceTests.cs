@@ -54,9 +54,10 @@ public sealed class AccountingGrpcServiceTests(AccountingServiceFactory service)
         var order = await Assert.ThrowsAsync<RpcException>(async () => await client.GetAuthorizationAsync(new GetAuthorizationRequest { OrderId = 1 }, deadline: Deadline()));
         var account = await Assert.ThrowsAsync<RpcException>(async () => await client.GetAccountAsync(new GetAccountRequest { ConsumerId = 1 }, deadline: Deadline()));
 
-        Assert.Equal(StatusCode.NotFound, order.StatusCode);
-        Assert.Equal(StatusCode.NotFound, account.StatusCode);
+        Assert.True(order.StatusCode == StatusCode.NotFound, order.Status.ToString());
+        Assert.True(account.StatusCode == StatusCode.NotFound, account.Status.ToString());
     }
 
-    private static DateTime Deadline() => DateTime.UtcNow.AddSeconds(10);
+    // Generous: a loaded test machine must not turn a NOT_FOUND into DEADLINE_EXCEEDED.
+    private static DateTime Deadline() => DateTime.UtcNow.AddSeconds(30);
 }
