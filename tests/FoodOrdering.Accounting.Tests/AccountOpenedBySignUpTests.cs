@@ -1,15 +1,17 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using FoodOrdering.Grpc.Contracts.Accounting.V1;
 using FoodOrdering.LocalSystem.Processes;
 using FoodOrdering.Testing;
+using Grpc.Net.Client;
 
 namespace FoodOrdering.Accounting.Tests;
 
 /// <summary>
 /// Publish/subscribe between two real processes on one broker: a consumer signs up at the real Consumer
 /// service, whose ConsumerCreated (outbox, relay, consumer-events) makes the real Accounting service open
-/// the consumer's account.
+/// the consumer's account, which its REST and gRPC APIs then show.
 /// </summary>
 public sealed class AccountOpenedBySignUpTests
 {
@@ -34,5 +36,11 @@ public sealed class AccountOpenedBySignUpTests
         Assert.Equal(consumerId, body["consumerId"]!.GetValue<long>());
         Assert.False(body["disabled"]!.GetValue<bool>());
         Assert.Equal("1000.00", body["singleAuthorizationLimit"]!.GetValue<string>());
+
+        // The same account over gRPC, on the process's own HTTP/2 port, with the generated client.
+        using var channel = GrpcChannel.ForAddress(system.Service("accounting").GrpcUrl);
+        var overGrpc = await new AccountingService.AccountingServiceClient(channel)
+            .GetAccountAsync(new GetAccountRequest { ConsumerId = consumerId }, deadline: DateTime.UtcNow.AddSeconds(30));
+        Assert.Equal((consumerId, false, "1000.00"), (overGrpc.ConsumerId, overGrpc.Disabled, overGrpc.SingleAuthorizationLimit.Amount));
     }
 }
