@@ -1,4 +1,6 @@
+using FoodOrdering.Consumer.Messaging;
 using FoodOrdering.Consumer.Persistence;
+using FoodOrdering.Contracts.Consumer;
 using FoodOrdering.Messaging;
 using FoodOrdering.ServiceDefaults;
 using FoodOrdering.ServiceDefaults.Grpc;
@@ -13,8 +15,12 @@ public static class ConsumerServiceExtensions
         builder.AddServiceDatabase<ConsumerDbContext>("ConsumerDb");
         // gRPC (Grpc.AspNetCore) on its own HTTP/2-only port ("Grpc:Port", default 9081); REST stays on --urls.
         builder.AddGrpcServer(defaultPort: 9081);
-        // Events leave through the outbox; the message relay (Messaging:Relay) publishes them to RabbitMQ.
-        builder.AddMessaging<ConsumerDbContext>("consumer", "ConsumerDb");
+        // Events and replies leave through the outbox; the message relay (Messaging:Relay) publishes them to
+        // RabbitMQ. One command channel, consumer-service-commands, carries both styles of chapter 3: a
+        // request/response command (ValidateOrderByConsumer) and a one-way notification (NotifyConsumer).
+        builder.AddMessaging<ConsumerDbContext>("consumer", "ConsumerDb", messaging => messaging
+            .Handle<ValidateOrderByConsumer, ValidateOrderByConsumerHandler>()
+            .Handle<NotifyConsumer, NotifyConsumerHandler>());
         return builder;
     }
 }

@@ -1,6 +1,7 @@
 using FoodOrdering.Consumer.Persistence;
 using FoodOrdering.Testing;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
 
 namespace FoodOrdering.Consumer.Tests;
 
@@ -18,6 +19,8 @@ public class ConsumerServiceFactory() : ServiceFactory<ConsumerDbContext>("Consu
         await base.InitializeAsync();
         RabbitMqUri = await StartRabbitMqAsync();
     }
+
+    public ConsumerDbContext NewDbContext() => new(new DbContextOptionsBuilder<ConsumerDbContext>().UseNpgsql(Database.ConnectionString).Options);
 
     protected virtual Task<string> StartRabbitMqAsync() => TestInfrastructure.RabbitMqUriAsync();
 

@@ -36,11 +36,11 @@ public sealed class ConsumerGrpcServiceTests(ConsumerServiceFixture consumerServ
         var consumerId = consumerService.ConsumerId;
 
         var consumer = await client.GetConsumerAsync(new GetConsumerRequest { ConsumerId = consumerId });
-        await client.ValidateOrderForConsumerAsync(new() { ConsumerId = consumerId, OrderTotal = new ProtoMoney { Amount = "500.00" } });
+        await client.ValidateOrderByConsumerAsync(new() { ConsumerId = consumerId, OrderTotal = new ProtoMoney { Amount = "500.00" } });
         var overLimit = await Assert.ThrowsAsync<RpcException>(async () =>
-            await client.ValidateOrderForConsumerAsync(new() { ConsumerId = consumerId, OrderTotal = new ProtoMoney { Amount = "500.01" } }));
+            await client.ValidateOrderByConsumerAsync(new() { ConsumerId = consumerId, OrderTotal = new ProtoMoney { Amount = "500.01" } }));
         var malformed = await Assert.ThrowsAsync<RpcException>(async () =>
-            await client.ValidateOrderForConsumerAsync(new() { ConsumerId = consumerId, OrderTotal = new ProtoMoney { Amount = "1.005" } }));
+            await client.ValidateOrderByConsumerAsync(new() { ConsumerId = consumerId, OrderTotal = new ProtoMoney { Amount = "1.005" } }));
         var unknown = await Assert.ThrowsAsync<RpcException>(async () => await client.GetConsumerAsync(new GetConsumerRequest { ConsumerId = 999_999 }));
 
         Assert.Equal(("Ada", "Lovelace", ConsumerServiceFixture.OrderLimit), (consumer.Name.FirstName, consumer.Name.LastName, consumer.OrderLimit.Amount));
@@ -59,7 +59,7 @@ public sealed class ConsumerGrpcServiceTests(ConsumerServiceFixture consumerServ
         for (var i = 0; i < 8; i++)
         {
             await Assert.ThrowsAsync<RpcException>(async () => await client.GetConsumerAsync(new GetConsumerRequest { ConsumerId = 999_999 }));
-            await Assert.ThrowsAsync<RpcException>(async () => await client.ValidateOrderForConsumerAsync(
+            await Assert.ThrowsAsync<RpcException>(async () => await client.ValidateOrderByConsumerAsync(
                 new() { ConsumerId = consumerService.ConsumerId, OrderTotal = new ProtoMoney { Amount = "500.01" } }));
         }
 

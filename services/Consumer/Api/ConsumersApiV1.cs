@@ -4,6 +4,7 @@ using FoodOrdering.Consumer.Persistence;
 using FoodOrdering.Domain;
 using FoodOrdering.Messaging.Outbox;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 using ConsumerAggregate = FoodOrdering.Consumer.Domain.Consumer;
 
 namespace FoodOrdering.Consumer.Api;
@@ -16,6 +17,8 @@ public static class ConsumersApiV1
         var consumers = app.MapGroup("/v1/consumers").WithTags("Consumers v1");
         consumers.MapPost("/", CreateConsumer).WithName("CreateConsumerV1").ProducesValidationProblem();
         consumers.MapGet("/{consumerId:long}", GetConsumer).WithName("GetConsumerV1").ProducesProblem(StatusCodes.Status404NotFound);
+        consumers.MapGet("/{consumerId:long}/notifications", GetNotifications).WithName("GetConsumerNotificationsV1")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -49,6 +52,20 @@ public static class ConsumersApiV1
         return consumer is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Consumer not found", detail: $"There is no consumer {consumerId}.")
             : TypedResults.Ok(new ConsumerResponse(consumer.Id, new PersonNameDto(consumer.Name.FirstName, consumer.Name.LastName), consumer.OrderLimit));
+    }
+
+    /// <summary>The one-way notifications (NotifyConsumer) the consumer received, oldest first.</summary>
+    public static async Task<Results<Ok<NotificationResponse[]>, ProblemHttpResult>> GetNotifications(
+        long consumerId, ConsumerDbContext db, CancellationToken cancellationToken)
+    {
+        if (await db.Consumers.FindAsync([consumerId], cancellationToken) is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Consumer not found", detail: $"There is no consumer {consumerId}.");
+        }
+        var notifications = await db.Notifications.AsNoTracking().Where(n => n.ConsumerId == consumerId).OrderBy(n => n.Id)
+            .Select(n => new NotificationResponse(n.OrderId, n.Subject, n.Text, n.ReceivedAt))
+            .ToArrayAsync(cancellationToken);
+        return TypedResults.Ok(notifications);
     }
 
     private static Money ParsedMoney(string text) => Money.TryParse(text, out var money) ? money : throw new InvalidOperationException("Validated before.");
@@ -96,5 +113,7 @@ public sealed record CreateConsumerRequest(PersonNameDto? Name, string? OrderLim
 public sealed record PersonNameDto(string? FirstName, string? LastName);
 
 public sealed record CreateConsumerResponse(long ConsumerId);
+
+public sealed record NotificationResponse(long OrderId, string Subject, string Text, DateTimeOffset ReceivedAt);
 
 public sealed record ConsumerResponse(long ConsumerId, PersonNameDto Name, Money OrderLimit);

@@ -27,7 +27,7 @@ public sealed class ConsumerGrpcService(ConsumerDbContext db) : ConsumerService.
         };
     }
 
-    public override async Task<ValidateOrderForConsumerResponse> ValidateOrderForConsumer(ValidateOrderForConsumerRequest request, ServerCallContext context)
+    public override async Task<ValidateOrderByConsumerResponse> ValidateOrderByConsumer(ValidateOrderByConsumerRequest request, ServerCallContext context)
     {
         if (!Money.TryParse(request.OrderTotal?.Amount, out var orderTotal))
         {
@@ -35,7 +35,7 @@ public sealed class ConsumerGrpcService(ConsumerDbContext db) : ConsumerService.
         }
         var consumer = await FindAsync(request.ConsumerId, context.CancellationToken);
         consumer.ValidateOrderByConsumer(orderTotal); // OrderLimitExceededException, a DomainException, when over the limit
-        return new ValidateOrderForConsumerResponse();
+        return new ValidateOrderByConsumerResponse();
     }
 
     private async Task<ConsumerAggregate> FindAsync(long consumerId, CancellationToken cancellationToken) =>

@@ -1,3 +1,4 @@
+using FoodOrdering.Consumer.Domain;
 using FoodOrdering.Domain;
 using FoodOrdering.Messaging;
 using Microsoft.EntityFrameworkCore;
@@ -12,6 +13,7 @@ namespace FoodOrdering.Consumer.Persistence;
 public sealed class ConsumerDbContext(DbContextOptions<ConsumerDbContext> options) : DbContext(options)
 {
     public DbSet<ConsumerAggregate> Consumers => Set<ConsumerAggregate>();
+    public DbSet<Notification> Notifications => Set<Notification>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -29,6 +31,17 @@ public sealed class ConsumerDbContext(DbContextOptions<ConsumerDbContext> option
             });
             consumer.Property(c => c.OrderLimit).HasColumnName("order_limit")
                 .HasConversion(money => money.Amount, amount => new Money(amount));
+        });
+        modelBuilder.Entity<Notification>(notification =>
+        {
+            notification.ToTable("notifications");
+            notification.HasKey(n => n.Id);
+            notification.Property(n => n.Id).HasColumnName("id").UseIdentityByDefaultColumn();
+            notification.Property(n => n.ConsumerId).HasColumnName("consumer_id");
+            notification.Property(n => n.OrderId).HasColumnName("order_id");
+            notification.Property(n => n.Subject).HasColumnName("subject");
+            notification.Property(n => n.Text).HasColumnName("text");
+            notification.Property(n => n.ReceivedAt).HasColumnName("received_at");
         });
     }
 }

@@ -35,7 +35,7 @@ const expectError = async (promise, code) => {
   return assert.fail(`expected status ${code}, got OK`);
 };
 
-const validate = (amount) => unary(consumers, 'ValidateOrderForConsumer', { consumer_id: consumerId, order_total: { amount } });
+const validate = (amount) => unary(consumers, 'ValidateOrderByConsumer', { consumer_id: consumerId, order_total: { amount } });
 
 const reflect = (version, requests) => new Promise((resolve, reject) => {
   const call = new standard.reflection[version].ServerReflection(address, insecure).ServerReflectionInfo();
@@ -92,7 +92,7 @@ const phases = {
       const protos = file.file_descriptor_response.file_descriptor_proto.map((bytes) => descriptor.FileDescriptorProto.decode(bytes));
       const consumerProto = protos.find((p) => p.name === 'ftgo/consumer/v1/consumer.proto');
       assert.ok(consumerProto, protos.map((p) => p.name).join(','));
-      assert.deepStrictEqual(consumerProto.service[0].method.map((m) => m.name), ['GetConsumer', 'ValidateOrderForConsumer']);
+      assert.deepStrictEqual(consumerProto.service[0].method.map((m) => m.name), ['GetConsumer', 'ValidateOrderByConsumer']);
     },
     async reflection_v1alpha() {
       const [list] = await reflect('v1alpha', [{ list_services: '' }]);

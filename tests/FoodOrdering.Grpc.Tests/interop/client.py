@@ -32,9 +32,9 @@ def method(service_name, method_name, streaming=False):
 
 CONSUMER_SERVICE = "ftgo.consumer.v1.ConsumerService"
 get_consumer = method(CONSUMER_SERVICE, "GetConsumer")
-validate_order = method(CONSUMER_SERVICE, "ValidateOrderForConsumer")
+validate_order = method(CONSUMER_SERVICE, "ValidateOrderByConsumer")
 GetConsumerRequest = message("ftgo.consumer.v1.GetConsumerRequest")
-ValidateOrderForConsumerRequest = message("ftgo.consumer.v1.ValidateOrderForConsumerRequest")
+ValidateOrderByConsumerRequest = message("ftgo.consumer.v1.ValidateOrderByConsumerRequest")
 Money = message("ftgo.common.v1.Money")
 check_health = method("grpc.health.v1.Health", "Check")
 HealthCheckRequest, HealthCheckResponse = message("grpc.health.v1.HealthCheckRequest"), message("grpc.health.v1.HealthCheckResponse")
@@ -50,7 +50,7 @@ def expect_error(call, code):
 
 
 def validate(amount):
-    return validate_order(ValidateOrderForConsumerRequest(consumer_id=consumer_id, order_total=Money(amount=amount)), timeout=5)
+    return validate_order(ValidateOrderByConsumerRequest(consumer_id=consumer_id, order_total=Money(amount=amount)), timeout=5)
 
 
 def health_status():
@@ -109,7 +109,7 @@ def reflection_v1():
     assert CONSUMER_SERVICE in names and "grpc.health.v1.Health" in names, names
     protos = [descriptor_pb2.FileDescriptorProto.FromString(b) for b in file.file_descriptor_response.file_descriptor_proto]
     consumer_proto = next(p for p in protos if p.name == "ftgo/consumer/v1/consumer.proto")
-    assert [m.name for m in consumer_proto.service[0].method] == ["GetConsumer", "ValidateOrderForConsumer"], consumer_proto.service
+    assert [m.name for m in consumer_proto.service[0].method] == ["GetConsumer", "ValidateOrderByConsumer"], consumer_proto.service
 
 
 def reflection_v1alpha():

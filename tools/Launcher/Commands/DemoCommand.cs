@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FoodOrdering.Contracts.Accounting;
 using FoodOrdering.Grpc.Contracts.Consumer.V1;
 using FoodOrdering.Grpc.Contracts.Kitchen.V1;
 using FoodOrdering.LocalSystem;
@@ -28,6 +29,7 @@ public static class DemoCommand
     {
         var consumer = system.Services.Single(s => s.Definition.Name == "consumer").BaseUrl;
         using var http = new HttpClient();
+        await WaitForSubscribersAsync(system, http, cancellationToken);
 
         Title("1. Sign up a consumer with an order limit (REST v1)");
         var created = await SendAsync(http, HttpMethod.Post, $"{consumer}/v1/consumers",
@@ -54,10 +56,11 @@ public static class DemoCommand
             deadline: DateTime.UtcNow + deadline, cancellationToken: cancellationToken), StatusCode.OK);
 
         Title("6. An order over the consumer's limit: a domain outcome as a gRPC status code");
-        await CallAsync(() => client.ValidateOrderForConsumerAsync(
-            new ValidateOrderForConsumerRequest { ConsumerId = consumerId, OrderTotal = new ProtoMoney { Amount = "500.01" } },
+        await CallAsync(() => client.ValidateOrderByConsumerAsync(
+            new ValidateOrderByConsumerRequest { ConsumerId = consumerId, OrderTotal = new ProtoMoney { Amount = "500.01" } },
             deadline: DateTime.UtcNow + deadline, cancellationToken: cancellationToken), StatusCode.FailedPrecondition);
 
+        await AccountingStepsAsync(system, http, consumerId, cancellationToken);
         await RunKitchenStepsAsync(system, http, cancellationToken);
         ConsoleLog.Info("Demo finished.");
     }
@@ -91,6 +94,55 @@ public static class DemoCommand
         Title("Kitchen 5. Tickets come from the order sagas; an unknown ticket is 404 with problem details");
         await SendAsync(http, HttpMethod.Post, $"{kitchen.BaseUrl}/v1/tickets/999999/accept", """{"readyBy":"2030-01-01T12:00:00Z"}""",
             HttpStatusCode.NotFound, cancellationToken);
+    }
+
+    // --- Accounting service (issue 9) ---
+
+    /// <summary>
+    /// The sign-up's ConsumerCreated opened an account (publish/subscribe); then a card authorization is
+    /// declined on purpose: the account is disabled, and AuthorizeCard, sent as CreateOrderSaga will send it,
+    /// is answered CardAuthorizationFailed on the reply channel. (The declined ORDER comes with the Order service.)
+    /// </summary>
+    private static async Task AccountingStepsAsync(FtgoSystem system, HttpClient http, long consumerId, CancellationToken cancellationToken)
+    {
+        var accounting = system.Services.Single(s => s.Definition.Name == "accounting").BaseUrl;
+
+        Title("7. The sign-up's ConsumerCreated event opened an account at the Accounting service (publish/subscribe)");
+        await Wait.UntilAsync(async ct => (await http.GetAsync($"{accounting}/v1/accounts/{consumerId}", ct)).IsSuccessStatusCode,
+            TimeSpan.FromSeconds(30), $"the account of consumer {consumerId} to be opened", cancellationToken);
+        await SendAsync(http, HttpMethod.Get, $"{accounting}/v1/accounts/{consumerId}", null, HttpStatusCode.OK, cancellationToken);
+
+        Title("8. Disable the account on purpose: its card authorizations will be declined");
+        await SendAsync(http, HttpMethod.Put, $"{accounting}/v1/accounts/{consumerId}", """{"disabled":true}""", HttpStatusCode.OK, cancellationToken);
+
+        Title("9. AuthorizeCard, as CreateOrderSaga sends it (asynchronous request/response): declined, answered on the reply channel");
+        await using var saga = new DemoSaga(system.RabbitMqUri);
+        var orderId = consumerId * 1000 + 1; // an order id this account has not seen; the Order service will assign real ones
+        var (reply, _) = await saga.AskAsync(new AuthorizeCard(consumerId, orderId, "12.34"), orderId.ToString(), cancellationToken);
+        if (reply != nameof(CardAuthorizationFailed))
+        {
+            throw new InvalidOperationException($"The demo expected {nameof(CardAuthorizationFailed)}, got {reply}.");
+        }
+
+        Title("10. The account shows the declined authorization, with its reason");
+        await SendAsync(http, HttpMethod.Get, $"{accounting}/v1/accounts/{consumerId}", null, HttpStatusCode.OK, cancellationToken);
+    }
+
+    /// <summary>
+    /// Ready means "its database answers"; a subscriber's queue may be a moment behind on a first start, and an
+    /// event published before its queue exists reaches nobody. So wait for the subscribers' message buses.
+    /// </summary>
+    private static async Task WaitForSubscribersAsync(FtgoSystem system, HttpClient http, CancellationToken cancellationToken)
+    {
+        foreach (var service in system.Services.Where(s => s.Definition.Name is "accounting"))
+        {
+            await Wait.UntilAsync(async ct =>
+                {
+                    using var response = await http.GetAsync($"{service.BaseUrl}/health", ct);
+                    return JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))?["checks"]?["message-bus"]?["status"]?.GetValue<string>() == "Healthy";
+                },
+                TimeSpan.FromSeconds(60), $"{service.Definition.Name}'s message bus to run", cancellationToken);
+        }
     }
 
     private static void Title(string title) => ConsoleLog.Line("demo", 92, $"== {title}");
