@@ -55,7 +55,7 @@ public sealed class CreateOrderSagaTests(OrderServiceFactory service) : IClassFi
         Assert.Null(notification.ReplyChannel); // one-way: nobody waits for an answer
         Assert.Equal((7L, orderId), (notification.As<NotifyConsumer>().ConsumerId, notification.As<NotifyConsumer>().OrderId));
         Assert.Contains("approved", notification.As<NotifyConsumer>().Subject);
-        Assert.Equal(["OrderCreated", "OrderApproved"], await OrderEventsAsync(events, orderId, count: 2));
+        Assert.Equal(["OrderCreated", "OrderApproved"], await service.OrderEventsAsync(events, orderId, count: 2));
         Assert.Equal("Succeeded", await service.Database.ScalarAsync<string>($"SELECT status FROM saga_instances WHERE saga_key = '{orderId}'"));
         await service.WaitUntilOutboxSentAsync();
         Assert.Empty(await participants.PendingCommandsAsync(orderId));
@@ -74,7 +74,7 @@ public sealed class CreateOrderSagaTests(OrderServiceFactory service) : IClassFi
         var order = await service.GetOrderAsync(orderId);
         Assert.Equal("order total exceeds the consumer's order limit", order["rejectionReason"]!.GetValue<string>());
         Assert.Contains("rejected", (await participants.ExpectAsync<NotifyConsumer>(orderId)).As<NotifyConsumer>().Subject);
-        Assert.Equal(["OrderCreated", "OrderRejected"], await OrderEventsAsync(events, orderId, count: 2));
+        Assert.Equal(["OrderCreated", "OrderRejected"], await service.OrderEventsAsync(events, orderId, count: 2));
         await service.WaitUntilOutboxSentAsync();
         Assert.Empty(await participants.PendingCommandsAsync(orderId)); // no CreateTicket, nothing to undo
     }
@@ -128,7 +128,7 @@ public sealed class CreateOrderSagaTests(OrderServiceFactory service) : IClassFi
         Assert.Equal("card declined: account disabled", order["rejectionReason"]!.GetValue<string>());
         Assert.Equal(["self"], order["_links"]!.AsObject().Select(l => l.Key));
         Assert.Contains("card declined: account disabled", (await participants.ExpectAsync<NotifyConsumer>(orderId)).As<NotifyConsumer>().Text);
-        Assert.Equal(["OrderCreated", "OrderRejected"], await OrderEventsAsync(events, orderId, count: 2));
+        Assert.Equal(["OrderCreated", "OrderRejected"], await service.OrderEventsAsync(events, orderId, count: 2));
         Assert.Equal("Failed", await service.Database.ScalarAsync<string>($"SELECT status FROM saga_instances WHERE saga_key = '{orderId}'"));
         await service.WaitUntilOutboxSentAsync();
         Assert.Empty(await participants.PendingCommandsAsync(orderId)); // no ConfirmCreateTicket
@@ -142,7 +142,7 @@ public sealed class CreateOrderSagaTests(OrderServiceFactory service) : IClassFi
         await WaitUntilProcessedAsync(stray);
 
         // Finished: an approved order's saga gets a late duplicate with a new message id.
-        var orderId = await ApprovedOrderAsync(consumerId: 11);
+        var orderId = await service.ApprovedOrderAsync(participants, consumerId: 11);
         var sagaId = await service.Database.ScalarAsync<Guid>($"SELECT id FROM saga_instances WHERE saga_key = '{orderId}'");
         var version = await service.Database.ScalarAsync<int>($"SELECT version FROM saga_instances WHERE id = '{sagaId}'");
         var outboxRows = await service.Database.ScalarAsync<long>("SELECT count(*) FROM outbox");
@@ -156,31 +156,10 @@ public sealed class CreateOrderSagaTests(OrderServiceFactory service) : IClassFi
         Assert.Equal(0u, await service.Probe.MessageCountAsync(service.ChannelPrefix + "create-order-saga-replies_error") ?? 0u);
     }
 
-    private async Task<long> ApprovedOrderAsync(long consumerId)
-    {
-        var orderId = await service.PlaceOrderAsync(consumerId);
-        await participants.ReplyAsync(await participants.ExpectAsync<ValidateOrderByConsumer>(orderId), new ConsumerVerified(consumerId, orderId));
-        await participants.ReplyAsync(await participants.ExpectAsync<CreateTicket>(orderId), new TicketCreated(orderId, 79));
-        await participants.ReplyAsync(await participants.ExpectAsync<AuthorizeCard>(orderId), new CardAuthorized(consumerId, orderId, 89, "24.68"));
-        await participants.ReplyAsync(await participants.ExpectAsync<ConfirmCreateTicket>(orderId), new TicketCreationConfirmed(orderId, 79));
-        await service.WaitForStateAsync(orderId, "APPROVED");
-        return orderId;
-    }
 
     // The reply handler committed its inbox row: it handled the reply (here: logged and ignored it) without failing.
     private Task WaitUntilProcessedAsync(Guid messageId) =>
         LocalSystem.Processes.Wait.UntilAsync(
             async _ => await service.Database.ScalarAsync<long>($"SELECT count(*) FROM processed_messages WHERE message_id = '{messageId}'") == 1,
             TimeSpan.FromSeconds(30), $"reply {messageId} to be handled", CancellationToken.None);
-
-    private async Task<List<string>> OrderEventsAsync(string watchQueue, long orderId, int count)
-    {
-        var types = new List<string>();
-        while (types.Count < count)
-        {
-            var (_, headers) = await service.Probe.WaitForMessageAsync(watchQueue, (_, h) => h.GetValueOrDefault("ftgo-message-key") == orderId.ToString());
-            types.Add(headers["ftgo-message-type"]);
-        }
-        return types;
-    }
 }

@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using FoodOrdering.Contracts;
+using FoodOrdering.Contracts.Accounting;
+using FoodOrdering.Contracts.Consumer;
 using FoodOrdering.Contracts.Kitchen;
 using FoodOrdering.LocalSystem.Processes;
 using FoodOrdering.Order.Persistence;
@@ -82,6 +84,31 @@ public class OrderServiceFactory() : ServiceFactory<OrderDbContext>("OrderDb")
     public Task WaitForStateAsync(long orderId, string state) =>
         Wait.UntilAsync(async _ => (await GetOrderAsync(orderId))["state"]!.GetValue<string>() == state, TimeSpan.FromSeconds(30),
             $"order {orderId} to be {state}", CancellationToken.None);
+
+    /// <summary>An order the test (as every participant) approved; its NotifyConsumer taken.</summary>
+    public async Task<long> ApprovedOrderAsync(SagaParticipants participants, long consumerId)
+    {
+        var orderId = await PlaceOrderAsync(consumerId);
+        await participants.ReplyAsync(await participants.ExpectAsync<ValidateOrderByConsumer>(orderId), new ConsumerVerified(consumerId, orderId));
+        await participants.ReplyAsync(await participants.ExpectAsync<CreateTicket>(orderId), new TicketCreated(orderId, 79));
+        await participants.ReplyAsync(await participants.ExpectAsync<AuthorizeCard>(orderId), new CardAuthorized(consumerId, orderId, 89, "24.68"));
+        await participants.ReplyAsync(await participants.ExpectAsync<ConfirmCreateTicket>(orderId), new TicketCreationConfirmed(orderId, 79));
+        await WaitForStateAsync(orderId, "APPROVED");
+        await participants.ExpectAsync<NotifyConsumer>(orderId);
+        return orderId;
+    }
+
+    /// <summary>The types of the order's next <paramref name="count"/> events on a queue watching order-events.</summary>
+    public async Task<List<string>> OrderEventsAsync(string watchQueue, long orderId, int count)
+    {
+        var types = new List<string>();
+        while (types.Count < count)
+        {
+            var (_, headers) = await Probe.WaitForMessageAsync(watchQueue, (_, h) => h.GetValueOrDefault("ftgo-message-key") == orderId.ToString());
+            types.Add(headers["ftgo-message-type"]);
+        }
+        return types;
+    }
 
     /// <summary>Every outbox row is published: what the service will send, it has sent.</summary>
     public Task WaitUntilOutboxSentAsync() =>

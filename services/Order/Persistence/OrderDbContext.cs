@@ -58,6 +58,8 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options) : D
             key.Property(k => k.Key).HasColumnName("key");
             key.Property(k => k.Fingerprint).HasColumnName("fingerprint");
             key.Property(k => k.OrderId).HasColumnName("order_id");
+            // So EF Core inserts the order before its key (the foreign key orders them).
+            key.HasOne<OrderAggregate>().WithMany().HasForeignKey(k => k.OrderId);
         });
     }
 
