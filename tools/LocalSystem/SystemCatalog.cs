@@ -21,6 +21,7 @@ public static class SystemCatalog
     public static readonly IReadOnlyList<ServiceDefinition> Services =
     [
         new("consumer", "services/Consumer", "FoodOrdering.Consumer", 8081, "ConsumerDb", 9081),
+        new("order", "services/Order", "FoodOrdering.Order", 8084, "OrderDb", 9084),
     ];
 
     /// <summary>
