@@ -82,10 +82,12 @@ public sealed class MessagingBuilder(IServiceCollection services, MessagingOptio
 
     /// <summary>
     /// Orchestrates sagas of <typeparamref name="TSaga"/>: registers the definition, its
-    /// <see cref="SagaOrchestrator{TSaga, TData}"/> (inject it to start one), and a consumer on the saga's
-    /// reply channel for every reply type the definition waits for.
+    /// <see cref="SagaOrchestrator{TSaga, TData}"/> (inject it to start one), and consumers on the saga's
+    /// reply queues (<see cref="Sagas.SagaDefinition{TData}.ReplyPartitions"/>) for every reply type the
+    /// definition waits for. With several instances of the service, pass each its <paramref name="shards"/>
+    /// (instance i of n consumes the reply queues k with k % n == i), as for a sharded channel.
     /// </summary>
-    public MessagingBuilder AddSaga<TSaga, TData>()
+    public MessagingBuilder AddSaga<TSaga, TData>(ShardedChannel? shards = null)
         where TSaga : Sagas.SagaDefinition<TData>, new()
         where TData : class
     {
@@ -93,6 +95,7 @@ public sealed class MessagingBuilder(IServiceCollection services, MessagingOptio
         SagaDefinitionRules.Check(definition);
         services.AddSingleton(definition);
         services.TryAddScoped<SagaOrchestrator<TSaga, TData>>();
+        var partitions = (shards ?? new ShardedChannel(0, 1)).OwnedPartitions(definition.ReplyPartitions).ToList();
         foreach (var replyType in definition.ReplyTypes)
         {
             var contract = MessageContracts.For(replyType);
@@ -102,8 +105,12 @@ public sealed class MessagingBuilder(IServiceCollection services, MessagingOptio
             }
             var handlerType = typeof(SagaReplyHandler<,,>).MakeGenericType(typeof(TSaga), typeof(TData), replyType);
             services.TryAddScoped(handlerType);
-            subscriptions.Add(new Subscription(definition.ReplyChannel, null, typeof(IdempotentConsumer<,>).MakeGenericType(replyType, handlerType),
-                $"saga.{typeof(TSaga).Name}.{replyType.Name}", handlerType));
+            var consumerType = typeof(IdempotentConsumer<,>).MakeGenericType(replyType, handlerType);
+            foreach (var partition in partitions)
+            {
+                subscriptions.Add(new Subscription(ChannelTopology.PartitionQueue(definition.ReplyChannel, partition), null, consumerType,
+                    $"saga.{typeof(TSaga).Name}.{replyType.Name}", handlerType));
+            }
         }
         return this;
     }

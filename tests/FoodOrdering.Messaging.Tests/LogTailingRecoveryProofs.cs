@@ -33,9 +33,9 @@ public sealed class LogTailingRecoveryProofs(SubscriberOnlyFixture fixture) : IC
         ManagedProcess? relay = fixture.StartRelayProcess(RelayKind.LogTailing, "relay-1", "--Messaging:BatchSize=20");
         try
         {
-            await Wait.UntilAsync(async _ => await fixture.SentCountAsync() >= total / 10, TimeSpan.FromSeconds(60), "the relay to be under way", CancellationToken.None);
+            await Wait.UntilAsync(async _ => await fixture.SentCountAsync(prefix) >= total / 10, TimeSpan.FromSeconds(60), "the relay to be under way", CancellationToken.None);
             Posix.Signal(relay.Pid, Posix.SigKill);
-            var sentWhenKilled = await fixture.SentCountAsync();
+            var sentWhenKilled = await fixture.SentCountAsync(prefix);
             await relay.DisposeAsync();
             relay = null;
             Assert.True(sentWhenKilled < total, $"The relay had sent the whole backlog ({sentWhenKilled}) before it was killed; the proof proved nothing.");

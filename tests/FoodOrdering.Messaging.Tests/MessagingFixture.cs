@@ -82,7 +82,7 @@ public abstract class MessagingFixture(RelayKind relay) : IAsyncLifetime
             messaging.RetryInterval = TimeSpan.FromMilliseconds(50);
             (consumers ?? (m => m.Subscribe<ProofEvent, RecordingHandler>(Subscriber)))(messaging);
         });
-        var host = builder.Build();
+        var host = new StoppedOnDispose(builder.Build());
         await host.StartAsync();
         // Messages published before the subscriber's queue is bound would be dropped: wait for the bus to be ready.
         var health = await host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
@@ -107,19 +107,21 @@ public abstract class MessagingFixture(RelayKind relay) : IAsyncLifetime
     /// An outbox row written by hand, as another version of the service (or a bad migration) could have
     /// left it: any type, channel, payload and headers. Returns its id.
     /// </summary>
-    public async Task<Guid> InsertOutboxRowAsync(string channel, string messageType, string key, string payload, string headers = "{}")
+    public async Task<Guid> InsertOutboxRowAsync(string channel, string messageType, string key, string payload, string headers = "{}",
+        Guid? correlationId = null)
     {
         var id = Guid.NewGuid();
         await using var connection = new NpgsqlConnection(Database.ConnectionString);
         await connection.OpenAsync();
         await using var insert = new NpgsqlCommand("""
             INSERT INTO outbox (id, channel, message_type, schema_version, message_key, correlation_id, payload, headers)
-            VALUES (@id, @channel, @type, 1, @key, gen_random_uuid(), @payload, @headers::jsonb)
+            VALUES (@id, @channel, @type, 1, @key, @correlation, @payload, @headers::jsonb)
             """, connection);
         insert.Parameters.AddWithValue("id", id);
         insert.Parameters.AddWithValue("channel", channel);
         insert.Parameters.AddWithValue("type", messageType);
         insert.Parameters.AddWithValue("key", key);
+        insert.Parameters.AddWithValue("correlation", correlationId ?? Guid.NewGuid());
         insert.Parameters.AddWithValue("payload", payload);
         insert.Parameters.AddWithValue("headers", headers);
         await insert.ExecuteNonQueryAsync();
@@ -157,7 +159,9 @@ public abstract class MessagingFixture(RelayKind relay) : IAsyncLifetime
             .. moreArguments,
         ]);
 
-    public Task<long> SentCountAsync() => Database.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL");
+    /// <summary>Sent rows, of the keys starting with <paramref name="keyPrefix"/> (other tests of the class share the table).</summary>
+    public Task<long> SentCountAsync(string keyPrefix = "") =>
+        Database.ScalarAsync<long>($"SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL AND message_key LIKE '{keyPrefix}%'");
 
     /// <summary>Stops the fixture's own service (relay and subscriber), e.g. to run the relay as a process instead.</summary>
     public async Task StopServiceAsync()
@@ -202,3 +206,23 @@ public sealed class LogTailingRelayFixture() : MessagingFixture(RelayKind.LogTai
 
 /// <summary>Only the subscriber: the proof runs the relay itself (e.g. as a process it kills).</summary>
 public sealed class SubscriberOnlyFixture() : MessagingFixture(RelayKind.None);
+
+/// <summary>
+/// A host that is stopped, not only disposed, when a test's <c>using</c> ends, even when the test failed
+/// half-way: a relay left running would hold the relay lock (or drop slots) in the next test's database.
+/// </summary>
+public sealed class StoppedOnDispose(IHost host) : IHost
+{
+    public IServiceProvider Services => host.Services;
+
+    public Task StartAsync(CancellationToken cancellationToken = default) => host.StartAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken = default) => host.StopAsync(cancellationToken);
+
+    public void Dispose()
+    {
+        // Stopping a stopped host does nothing, so tests may still stop it themselves first.
+        host.StopAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+        host.Dispose();
+    }
+}

@@ -23,10 +23,21 @@ public sealed class ReceivedMessage
 public sealed class ProofDbContext(DbContextOptions<ProofDbContext> options) : DbContext(options)
 {
     public DbSet<ReceivedMessage> ReceivedMessages => Set<ReceivedMessage>();
+    public DbSet<ProofOrder> ProofOrders => Set<ProofOrder>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        modelBuilder.AddOutboxAndInbox();
+        modelBuilder.AddOutboxAndInbox().AddSagaInstances();
+        modelBuilder.Entity<ProofOrder>(order =>
+        {
+            order.ToTable("proof_orders");
+            order.HasKey(o => o.OrderKey);
+            order.Property(o => o.OrderKey).HasColumnName("order_key");
+            order.Property(o => o.Amount).HasColumnName("amount");
+            order.Property(o => o.State).HasColumnName("state");
+            order.Property(o => o.TrackingNumber).HasColumnName("tracking_number");
+            order.Property(o => o.Reason).HasColumnName("reason");
+        });
         modelBuilder.Entity<ReceivedMessage>(received =>
         {
             received.ToTable("received_messages");

@@ -26,3 +26,36 @@ public sealed record ProofReply(string Key, int Sequence);
 /// <summary>An event on a channel nobody subscribes to.</summary>
 [Message(MessageKind.Event, "proof-orphan-events")]
 public sealed record ProofOrphanEvent(string Key);
+
+// The proof saga's participants (tests/FoodOrdering.Messaging.Tests/SagaProofs.cs): credit and shipping.
+
+/// <summary>Reserve credit for an order; refused above 100.</summary>
+[Message(MessageKind.Command, "proof-credit-commands")]
+public sealed record ReserveProofCredit(string OrderKey, int Amount);
+
+[Message(MessageKind.Reply)]
+public sealed record ProofCreditReserved(string OrderKey);
+
+[Message(MessageKind.Reply)]
+public sealed record ProofCreditRefused(string OrderKey, string Reason);
+
+/// <summary>Undo a reservation (the saga's compensation).</summary>
+[Message(MessageKind.Command, "proof-credit-commands")]
+public sealed record ReleaseProofCredit(string OrderKey);
+
+[Message(MessageKind.Reply)]
+public sealed record ProofCreditReleased(string OrderKey);
+
+/// <summary>Ship an order; refused for the amount 13.</summary>
+[Message(MessageKind.Command, "proof-shipping-commands")]
+public sealed record ShipProofOrder(string OrderKey, int Amount);
+
+[Message(MessageKind.Reply)]
+public sealed record ProofOrderShipped(string OrderKey, string TrackingNumber);
+
+[Message(MessageKind.Reply)]
+public sealed record ProofShippingRefused(string OrderKey, string Reason);
+
+/// <summary>The proof saga's last step: a one-way notification (sent, never answered).</summary>
+[Message(MessageKind.Command, "proof-notification-commands")]
+public sealed record ProofOrderNotification(string OrderKey, string Outcome);

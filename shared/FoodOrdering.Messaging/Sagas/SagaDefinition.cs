@@ -13,6 +13,7 @@ namespace FoodOrdering.Messaging.Sagas;
 ///     .FailsOn&lt;TicketCreationFailed&gt;(reply => reply.Reason)      // then compensate the steps before, in reverse
 ///     .Compensate(data => new CancelCreateTicket(...)).OnCompensated&lt;TicketCancelled&gt;();
 /// Step("approve order").Local&lt;OrderSagaActions&gt;((orders, data) => orders.ApproveAsync(data));
+/// Step("notify consumer").Notify(data => new NotifyConsumer(...));  // one-way: sent, not answered
 /// </code>
 /// </summary>
 /// <typeparam name="TData">What the saga remembers between steps (stored as JSON with the instance).</typeparam>
@@ -26,6 +27,16 @@ public abstract class SagaDefinition<TData>
 
     /// <summary>Where participants reply (the book's reply channel per saga type).</summary>
     public string ReplyChannel => $"{Name}-saga-replies";
+
+    /// <summary>
+    /// The reply channel is split into this many point-to-point queues, <c>{ReplyChannel}-p{k}</c>: each
+    /// saga's replies always use the queue of its key, so one saga's replies are handled in order, while
+    /// the replies of different sagas are handled in parallel (one queue handles one message at a time).
+    /// </summary>
+    public virtual int ReplyPartitions => 8;
+
+    /// <summary>The reply queue of the sagas of <paramref name="key"/> (e.g. an order id): a stable hash, the same in every process.</summary>
+    public string ReplyChannelFor(string key) => ChannelTopology.PartitionQueue(ReplyChannel, (int)(StableHash.Of(key) % (uint)ReplyPartitions));
 
     public IReadOnlyList<SagaStep<TData>> Steps => steps;
 
@@ -48,6 +59,18 @@ public abstract class SagaDefinition<TData>
             where TCommand : class
         {
             step.Command = data => command(data);
+            return this;
+        }
+
+        /// <summary>
+        /// The step sends a one-way command (a notification, e.g. NotifyConsumer): no reply channel, nothing
+        /// to wait for, the saga goes straight on to the next step.
+        /// </summary>
+        public StepBuilder Notify<TCommand>(Func<TData, TCommand> command)
+            where TCommand : class
+        {
+            step.Command = data => command(data);
+            step.OneWay = true;
             return this;
         }
 
@@ -121,6 +144,9 @@ public sealed class SagaStep<TData>(string name)
     public List<Type> CompensationReplies { get; } = [];
     public Func<IServiceProvider, TData, Task>? LocalAction { get; internal set; }
     public Func<IServiceProvider, TData, string, Task>? LocalCompensation { get; internal set; }
+
+    /// <summary>A notification: sent, never answered.</summary>
+    public bool OneWay { get; internal set; }
 
     public bool IsRemote => Command is not null;
 }

@@ -93,9 +93,16 @@ public sealed class SagaOrchestrator<TSaga, TData>(TSaga definition, DbContext d
         {
             var step = definition.Steps[index];
             instance.Step = index;
-            if (step.Command is { } command)
+            if (step.Command is { } notification && step.OneWay)
             {
-                Send(instance, step, command(data));
+                var message = notification(data);
+                outbox.Send(message, instance.Key, replyChannel: null, correlationId: instance.Id);
+                logger.LogInformation("{Saga} {SagaId}: step '{Step}' notifies {Command}", definition.Name, instance.Id, step.Name, message.GetType().Name);
+                continue;
+            }
+            if (step.Command is { } request)
+            {
+                Send(instance, step, request(data));
                 return;
             }
             if (step.LocalAction is { } action)
@@ -148,7 +155,7 @@ public sealed class SagaOrchestrator<TSaga, TData>(TSaga definition, DbContext d
 
     private void Send(SagaInstance instance, SagaStep<TData> step, object command)
     {
-        outbox.Send(command, instance.Key, definition.ReplyChannel, instance.Id);
+        outbox.Send(command, instance.Key, definition.ReplyChannelFor(instance.Key), instance.Id);
         logger.LogInformation("{Saga} {SagaId}: step '{Step}' sends {Command}", definition.Name, instance.Id, step.Name, command.GetType().Name);
     }
 }

@@ -13,3 +13,12 @@ CREATE TABLE received_messages (
 -- writer's transaction got from it.
 CREATE TABLE key_counters (message_key text PRIMARY KEY, value integer NOT NULL);
 CREATE TABLE commit_order (sequence integer PRIMARY KEY, message_key text NOT NULL, counter integer NOT NULL);
+
+-- The proof saga's own aggregate: an order that the saga approves or rejects.
+CREATE TABLE proof_orders (
+    order_key       text PRIMARY KEY,
+    amount          integer NOT NULL,
+    state           text    NOT NULL,
+    tracking_number text,
+    reason          text
+);
