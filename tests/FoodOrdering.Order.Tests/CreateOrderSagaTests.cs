@@ -5,6 +5,7 @@ using FoodOrdering.Contracts;
 using FoodOrdering.Contracts.Accounting;
 using FoodOrdering.Contracts.Consumer;
 using FoodOrdering.Contracts.Kitchen;
+using FoodOrdering.Order.Sagas;
 
 namespace FoodOrdering.Order.Tests;
 
@@ -15,6 +16,7 @@ namespace FoodOrdering.Order.Tests;
 /// </summary>
 public sealed class CreateOrderSagaTests(OrderServiceFactory service) : IClassFixture<OrderServiceFactory>
 {
+    private static readonly CreateOrderSaga Saga = new();
     private readonly SagaParticipants participants = service.Participants();
 
     [Fact]
@@ -32,7 +34,7 @@ public sealed class CreateOrderSagaTests(OrderServiceFactory service) : IClassFi
 
         var validate = await participants.ExpectAsync<ValidateOrderByConsumer>(orderId);
         Assert.Equal(new ValidateOrderByConsumer(7, orderId, "24.68"), validate.As<ValidateOrderByConsumer>());
-        Assert.Equal("create-order-saga-replies", validate.ReplyChannel);
+        Assert.StartsWith("create-order-saga-replies-p", validate.ReplyChannel);
         await participants.ReplyAsync(validate, new ConsumerVerified(7, orderId));
 
         var createTicket = await participants.ExpectAsync<CreateTicket>(orderId);
@@ -138,7 +140,7 @@ public sealed class CreateOrderSagaTests(OrderServiceFactory service) : IClassFi
     public async Task A_reply_for_an_unknown_or_finished_saga_is_ignored()
     {
         // Unknown: a correlation id no saga has.
-        var stray = await participants.ReplyAsync("create-order-saga-replies", Guid.NewGuid(), "12345", new TicketCreated(12345, 1));
+        var stray = await participants.ReplyAsync(Saga.ReplyChannelFor("12345"), Guid.NewGuid(), "12345", new TicketCreated(12345, 1));
         await WaitUntilProcessedAsync(stray);
 
         // Finished: an approved order's saga gets a late duplicate with a new message id.
@@ -147,13 +149,13 @@ public sealed class CreateOrderSagaTests(OrderServiceFactory service) : IClassFi
         var version = await service.Database.ScalarAsync<int>($"SELECT version FROM saga_instances WHERE id = '{sagaId}'");
         var outboxRows = await service.Database.ScalarAsync<long>("SELECT count(*) FROM outbox");
 
-        var late = await participants.ReplyAsync("create-order-saga-replies", sagaId, orderId.ToString(), new CardAuthorizationFailed(11, orderId, "late"));
+        var late = await participants.ReplyAsync(Saga.ReplyChannelFor(orderId.ToString()), sagaId, orderId.ToString(), new CardAuthorizationFailed(11, orderId, "late"));
         await WaitUntilProcessedAsync(late);
 
         Assert.Equal("APPROVED", (await service.GetOrderAsync(orderId))["state"]!.GetValue<string>());
         Assert.Equal(version, await service.Database.ScalarAsync<int>($"SELECT version FROM saga_instances WHERE id = '{sagaId}'"));
         Assert.Equal(outboxRows, await service.Database.ScalarAsync<long>("SELECT count(*) FROM outbox"));
-        Assert.Equal(0u, await service.Probe.MessageCountAsync(service.ChannelPrefix + "create-order-saga-replies_error") ?? 0u);
+        Assert.Equal(0u, await service.Probe.MessageCountAsync(service.ChannelPrefix + Saga.ReplyChannelFor(orderId.ToString()) + "_error") ?? 0u);
     }
 
 

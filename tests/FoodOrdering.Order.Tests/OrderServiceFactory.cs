@@ -32,9 +32,10 @@ public class OrderServiceFactory() : ServiceFactory<OrderDbContext>("OrderDb")
         RabbitMqUri = await TestInfrastructure.RabbitMqUriAsync();
         Probe = await RabbitMqProbe.ConnectAsync(RabbitMqUri);
         Client = CreateClient(); // starts the service
-        // Its consumers are up once their queues exist: the saga reply channels and the menu replica's queue.
-        foreach (var queue in new[] { "create-order-saga-replies", "cancel-order-saga-replies", "revise-order-saga-replies",
-                     Channels.SubscriberQueue("order", Channels.RestaurantEvents) })
+        // Its consumers are up once their queues exist: the sagas' reply queues and the menu replica's queue.
+        var replyQueues = new[] { "create-order", "cancel-order", "revise-order" }
+            .SelectMany(saga => Enumerable.Range(0, 8).Select(p => $"{saga}-saga-replies-p{p}"));
+        foreach (var queue in replyQueues.Append(Channels.SubscriberQueue("order", Channels.RestaurantEvents)))
         {
             await Wait.UntilAsync(async _ => await Probe.MessageCountAsync(ChannelPrefix + queue) is not null, TimeSpan.FromSeconds(60),
                 $"the Order service's queue {queue}", CancellationToken.None);

@@ -46,14 +46,17 @@ public sealed class SagaDefinitionTests
     {
         var saga = new CreateOrderSaga();
 
-        Assert.Equal(["create order", "verify consumer", "create ticket", "authorize card", "confirm ticket", "approve order"], saga.Steps.Select(s => s.Name));
+        Assert.Equal(["create order", "verify consumer", "create ticket", "authorize card", "confirm ticket", "approve order", "notify consumer"],
+            saga.Steps.Select(s => s.Name));
         Assert.Equal<object?>(
-            [null, new ValidateOrderByConsumer(7, 42, "24.68"), null, new AuthorizeCard(7, 42, "24.68"), new ConfirmCreateTicket(42), null],
+            [null, new ValidateOrderByConsumer(7, 42, "24.68"), null, new AuthorizeCard(7, 42, "24.68"), new ConfirmCreateTicket(42), null,
+                new NotifyConsumer(7, 42, "Order 42 approved", "Your order of 24.68 was approved.")],
             saga.Steps.Select(s => s.Command?.Invoke(CreateData)).Select(c => c is CreateTicket ? null : c));
+        Assert.Equal([6], saga.Steps.Select((s, i) => (s, i)).Where(x => x.s.OneWay).Select(x => x.i)); // the notification only
         var createTicket = Assert.IsType<CreateTicket>(saga.Steps[2].Command!(CreateData));
         Assert.Equal((42L, 3L, new TicketLineItem("1", 2)), (createTicket.OrderId, createTicket.RestaurantId, Assert.Single(createTicket.LineItems)));
         // Only the ticket is undone by a command (the card is the pivot); the order is rejected locally.
-        Assert.Equal<object?>([null, null, new CancelCreateTicket(42, 3), null, null, null], saga.Steps.Select(s => s.Compensation?.Invoke(CreateData)));
+        Assert.Equal<object?>([null, null, new CancelCreateTicket(42, 3), null, null, null, null], saga.Steps.Select(s => s.Compensation?.Invoke(CreateData)));
         Assert.Equal([typeof(TicketCreationCancelled)], saga.Steps[2].CompensationReplies);
         Assert.NotNull(saga.Steps[0].LocalCompensation);
         Assert.NotNull(saga.Steps[5].LocalAction);
@@ -96,11 +99,12 @@ public sealed class SagaDefinitionTests
     {
         var saga = new CancelOrderSaga();
 
-        Assert.Equal(["begin cancel order", "begin cancel ticket", "reverse authorization", "confirm cancel ticket", "confirm cancel order"],
+        Assert.Equal(["begin cancel order", "begin cancel ticket", "reverse authorization", "confirm cancel ticket", "confirm cancel order", "notify consumer"],
             saga.Steps.Select(s => s.Name));
-        Assert.Equal<object?>([null, new BeginCancelTicket(42), new ReverseAuthorization(7, 42), new ConfirmCancelTicket(42), null],
+        Assert.Equal<object?>([null, new BeginCancelTicket(42), new ReverseAuthorization(7, 42), new ConfirmCancelTicket(42), null,
+                new NotifyConsumer(7, 42, "Order 42 cancelled", "Your order of 24.68 was cancelled.")],
             saga.Steps.Select(s => s.Command?.Invoke(CancelData)));
-        Assert.Equal<object?>([null, new UndoBeginCancelTicket(42), null, null, null], saga.Steps.Select(s => s.Compensation?.Invoke(CancelData)));
+        Assert.Equal<object?>([null, new UndoBeginCancelTicket(42), null, null, null, null], saga.Steps.Select(s => s.Compensation?.Invoke(CancelData)));
         Assert.Equal("the ticket is already being prepared",
             saga.Steps[1].FailureReplies[typeof(TicketCommandRejected)](new TicketCommandRejected(42, "BeginCancelTicket", "PREPARING", "the ticket is already being prepared")));
         Assert.NotNull(saga.Steps[0].LocalCompensation);
@@ -112,14 +116,16 @@ public sealed class SagaDefinitionTests
     {
         var saga = new ReviseOrderSaga();
 
-        Assert.Equal(["begin revise order", "verify consumer", "begin revise ticket", "revise authorization", "confirm revise ticket", "confirm revise order"],
+        Assert.Equal(["begin revise order", "verify consumer", "begin revise ticket", "revise authorization", "confirm revise ticket", "confirm revise order",
+                "notify consumer"],
             saga.Steps.Select(s => s.Name));
         var commands = saga.Steps.Select(s => s.Command?.Invoke(ReviseData)).ToList();
         Assert.Equal(new ValidateOrderByConsumer(7, 42, "37.02"), commands[1]);
         Assert.Equal(new TicketLineItem("1", 3), Assert.Single(Assert.IsType<BeginReviseTicket>(commands[2]).RevisedLineItems));
         Assert.Equal(new ReviseAuthorization(7, 42, "37.02"), commands[3]);
         Assert.Equal(new TicketLineItem("1", 3), Assert.Single(Assert.IsType<ConfirmReviseTicket>(commands[4]).RevisedLineItems));
-        Assert.Equal<object?>([null, null, new UndoBeginReviseTicket(42), null, null, null], saga.Steps.Select(s => s.Compensation?.Invoke(ReviseData)));
+        Assert.Equal(new NotifyConsumer(7, 42, "Order 42 revised", "Your order was revised; its new total is 37.02."), commands[6]);
+        Assert.Equal<object?>([null, null, new UndoBeginReviseTicket(42), null, null, null, null], saga.Steps.Select(s => s.Compensation?.Invoke(ReviseData)));
         Assert.Equal("card declined: over the authorization limit",
             saga.Steps[3].FailureReplies[typeof(AuthorizationRevisionFailed)](new AuthorizationRevisionFailed(7, 42, "over the authorization limit")));
     }

@@ -1,4 +1,3 @@
-using FoodOrdering.Contracts.Consumer;
 using FoodOrdering.Contracts.Kitchen;
 using FoodOrdering.Contracts.Order;
 using OrderAggregate = FoodOrdering.Order.Domain.Order;
@@ -8,7 +7,7 @@ namespace FoodOrdering.Order.Messaging;
 
 /// <summary>
 /// The Order aggregate as the contracts other services read: its events (order-events channel, keyed by
-/// order id), the consumer notification, and line items as the Kitchen sees them. Mapping here keeps the
+/// order id) and line items as the Kitchen sees them. Mapping here keeps the
 /// domain free of contract types and the contracts free of domain types.
 /// </summary>
 public static class OrderMessages
@@ -23,9 +22,6 @@ public static class OrderMessages
     public static OrderCancelled Cancelled(OrderAggregate order) => new(order.Id, order.ConsumerId);
 
     public static OrderRevised Revised(OrderAggregate order) => new(order.Id, order.ConsumerId, LineItems(order.LineItems), order.OrderTotal.ToString());
-
-    /// <summary>The one-way notification the consumer reads (GET /v1/consumers/{id}/notifications at the Consumer service).</summary>
-    public static NotifyConsumer Notification(OrderAggregate order, string subject, string text) => new(order.ConsumerId, order.Id, subject, text);
 
     public static List<TicketLineItem> TicketLineItems(IEnumerable<OrderLineItem> lineItems) =>
         lineItems.Select(i => new TicketLineItem(i.MenuItemId, i.Quantity)).ToList();

@@ -1,6 +1,7 @@
 using FoodOrdering.Contracts.Accounting;
 using FoodOrdering.Contracts.Kitchen;
 using FoodOrdering.Messaging.Sagas;
+using FoodOrdering.Order.Messaging;
 
 namespace FoodOrdering.Order.Sagas;
 
@@ -15,7 +16,9 @@ namespace FoodOrdering.Order.Sagas;
 /// reverse authorization   Accounting    ReverseAuthorization      AuthorizationReversed          (pivot)
 /// confirm cancel ticket   Kitchen       ConfirmCancelTicket       TicketCancellationConfirmed    (retriable)
 /// confirm cancel order    Order         (local)
+/// notify consumer         Consumer      NotifyConsumer            (one-way: no reply)
 /// </code>
+/// A refusal notifies the consumer in "undo begin cancel" (OrderSagaActions).
 /// </summary>
 public sealed class CancelOrderSaga : SagaDefinition<CancelOrderSagaData>
 {
@@ -38,6 +41,8 @@ public sealed class CancelOrderSaga : SagaDefinition<CancelOrderSagaData>
             .OnReply<TicketCancellationConfirmed>();
         Step("confirm cancel order")
             .Local<OrderSagaActions>((orders, data) => orders.ConfirmCancelAsync(data.OrderId));
+        Step("notify consumer")
+            .Notify(data => OrderNotifications.Cancelled(data.ConsumerId, data.OrderId, data.OrderTotal));
     }
 
     public override string Name => "cancel-order";

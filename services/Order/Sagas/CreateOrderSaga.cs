@@ -2,6 +2,7 @@ using FoodOrdering.Contracts.Accounting;
 using FoodOrdering.Contracts.Consumer;
 using FoodOrdering.Contracts.Kitchen;
 using FoodOrdering.Messaging.Sagas;
+using FoodOrdering.Order.Messaging;
 
 namespace FoodOrdering.Order.Sagas;
 
@@ -17,7 +18,9 @@ namespace FoodOrdering.Order.Sagas;
 /// authorize card          Accounting    AuthorizeCard             CardAuthorized | ...Failed     (pivot)
 /// confirm ticket          Kitchen       ConfirmCreateTicket       TicketCreationConfirmed        (retriable)
 /// approve order           Order         (local)
+/// notify consumer         Consumer      NotifyConsumer            (one-way: no reply)
 /// </code>
+/// A rejection notifies the consumer in "reject order" (OrderSagaActions).
 /// </summary>
 public sealed class CreateOrderSaga : SagaDefinition<CreateOrderSagaData>
 {
@@ -45,6 +48,8 @@ public sealed class CreateOrderSaga : SagaDefinition<CreateOrderSagaData>
             .OnReply<TicketCreationConfirmed>();
         Step("approve order")
             .Local<OrderSagaActions>((orders, data) => orders.ApproveAsync(data.OrderId));
+        Step("notify consumer")
+            .Notify(data => OrderNotifications.Approved(data.ConsumerId, data.OrderId, data.OrderTotal));
     }
 
     public override string Name => "create-order";

@@ -1,3 +1,4 @@
+using FoodOrdering.Contracts.Consumer;
 using FoodOrdering.Domain;
 using FoodOrdering.Messaging.Outbox;
 using FoodOrdering.Order.Messaging;
@@ -8,10 +9,10 @@ namespace FoodOrdering.Order.Sagas;
 
 /// <summary>
 /// The Order service's own steps of its sagas (the local transactions of the book's tables): each changes
-/// the order, publishes the Order event that says so, and at the end of a saga sends the consumer the
-/// one-way NotifyConsumer. They run inside the transaction of the reply that reached them (the saga
-/// orchestrator calls them), so the order's new state, the saga's progress, the event and the notification
-/// commit together.
+/// the order and publishes the Order event that says so. A compensation that ends a saga (reject, undo)
+/// also sends the consumer the one-way NotifyConsumer (a successful saga sends it in its last step,
+/// Notify). They run inside the transaction of the reply that reached them (the saga orchestrator calls
+/// them), so the order's new state, the saga's progress, the event and the notification commit together.
 /// </summary>
 public sealed class OrderSagaActions(OrderDbContext db, TransactionalOutbox outbox)
 {
@@ -22,7 +23,6 @@ public sealed class OrderSagaActions(OrderDbContext db, TransactionalOutbox outb
         var order = await LoadAsync(orderId);
         order.Approve();
         outbox.Publish(OrderMessages.Approved(order), Key(order));
-        Notify(order, $"Order {order.Id} approved", $"Your order of {order.OrderTotal} was approved.");
     }
 
     public async Task RejectAsync(long orderId, string reason)
@@ -30,7 +30,7 @@ public sealed class OrderSagaActions(OrderDbContext db, TransactionalOutbox outb
         var order = await LoadAsync(orderId);
         order.Reject(reason);
         outbox.Publish(OrderMessages.Rejected(order), Key(order));
-        Notify(order, $"Order {order.Id} rejected", $"Your order of {order.OrderTotal} was rejected: {reason}.");
+        Notify(order, OrderNotifications.Rejected(order.ConsumerId, order.Id, order.OrderTotal.ToString(), reason));
     }
 
     // CancelOrderSaga
@@ -40,14 +40,13 @@ public sealed class OrderSagaActions(OrderDbContext db, TransactionalOutbox outb
         var order = await LoadAsync(orderId);
         order.ConfirmCancel();
         outbox.Publish(OrderMessages.Cancelled(order), Key(order));
-        Notify(order, $"Order {order.Id} cancelled", $"Your order of {order.OrderTotal} was cancelled.");
     }
 
     public async Task UndoBeginCancelAsync(long orderId, string reason)
     {
         var order = await LoadAsync(orderId);
         order.UndoCancel(reason);
-        Notify(order, $"Order {order.Id} not cancelled", $"Your order could not be cancelled: {reason}.");
+        Notify(order, OrderNotifications.NotCancelled(order.ConsumerId, order.Id, reason));
     }
 
     // ReviseOrderSaga
@@ -57,21 +56,20 @@ public sealed class OrderSagaActions(OrderDbContext db, TransactionalOutbox outb
         var order = await LoadAsync(orderId);
         order.ConfirmRevise();
         outbox.Publish(OrderMessages.Revised(order), Key(order));
-        Notify(order, $"Order {order.Id} revised", $"Your order was revised; its new total is {order.OrderTotal}.");
     }
 
     public async Task UndoBeginReviseAsync(long orderId, string reason)
     {
         var order = await LoadAsync(orderId);
         order.UndoRevise(reason);
-        Notify(order, $"Order {order.Id} not revised", $"Your order could not be revised and stays as it was: {reason}.");
+        Notify(order, OrderNotifications.NotRevised(order.ConsumerId, order.Id, reason));
     }
 
     private async Task<OrderAggregate> LoadAsync(long orderId) =>
         await db.Orders.FindAsync(orderId) ?? throw new NotFoundException($"There is no order {orderId}.");
 
     // One-way: no reply channel, nobody waits for an answer. Keyed by the order, like every command of its sagas.
-    private void Notify(OrderAggregate order, string subject, string text) => outbox.Send(OrderMessages.Notification(order, subject, text), Key(order));
+    private void Notify(OrderAggregate order, NotifyConsumer notification) => outbox.Send(notification, Key(order));
 
     private static string Key(OrderAggregate order) => order.Id.ToString();
 }

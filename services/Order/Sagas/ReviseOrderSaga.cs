@@ -2,6 +2,7 @@ using FoodOrdering.Contracts.Accounting;
 using FoodOrdering.Contracts.Consumer;
 using FoodOrdering.Contracts.Kitchen;
 using FoodOrdering.Messaging.Sagas;
+using FoodOrdering.Order.Messaging;
 
 namespace FoodOrdering.Order.Sagas;
 
@@ -18,7 +19,9 @@ namespace FoodOrdering.Order.Sagas;
 /// revise authorization    Accounting    ReviseAuthorization       AuthorizationRevised | ...Failed   (pivot)
 /// confirm revise ticket   Kitchen       ConfirmReviseTicket       TicketRevisionConfirmed        (retriable)
 /// confirm revise order    Order         (local)
+/// notify consumer         Consumer      NotifyConsumer            (one-way: no reply)
 /// </code>
+/// A refusal notifies the consumer in "undo begin revise" (OrderSagaActions).
 /// </summary>
 public sealed class ReviseOrderSaga : SagaDefinition<ReviseOrderSagaData>
 {
@@ -46,6 +49,8 @@ public sealed class ReviseOrderSaga : SagaDefinition<ReviseOrderSagaData>
             .OnReply<TicketRevisionConfirmed>();
         Step("confirm revise order")
             .Local<OrderSagaActions>((orders, data) => orders.ConfirmReviseAsync(data.OrderId));
+        Step("notify consumer")
+            .Notify(data => OrderNotifications.Revised(data.ConsumerId, data.OrderId, data.NewOrderTotal));
     }
 
     public override string Name => "revise-order";
