@@ -19,15 +19,7 @@ public sealed class RestaurantCreatedHandler(OrderDbContext db, MenuReplicaMetri
 
     public async Task HandleAsync(IncomingMessage<RestaurantCreated> message, CancellationToken cancellationToken)
     {
-        var menu = MenuReplica.MenuItems(message.Body.MenuItems);
-        if (await db.Restaurants.FindAsync([message.Body.RestaurantId], cancellationToken) is { } restaurant)
-        {
-            restaurant.ReviseMenu(menu);
-        }
-        else
-        {
-            db.Restaurants.Add(new Restaurant(message.Body.RestaurantId, message.Body.Name, menu));
-        }
+        await MenuReplica.ApplyAsync(db, message.Body.RestaurantId, message.Body.Name, message.Body.MenuItems, cancellationToken);
         metrics.Applied(message);
     }
 }
@@ -38,27 +30,31 @@ public sealed class RestaurantMenuRevisedHandler(OrderDbContext db, MenuReplicaM
 
     public async Task HandleAsync(IncomingMessage<RestaurantMenuRevised> message, CancellationToken cancellationToken)
     {
-        var menu = MenuReplica.MenuItems(message.Body.MenuItems);
-        if (await db.Restaurants.FindAsync([message.Body.RestaurantId], cancellationToken) is { } restaurant)
-        {
-            restaurant.ReviseMenu(menu);
-        }
-        else
-        {
-            // Its RestaurantCreated predates this service's subscription: the whole menu is here anyway.
-            db.Restaurants.Add(new Restaurant(message.Body.RestaurantId, $"Restaurant {message.Body.RestaurantId}", menu));
-        }
+        // Its RestaurantCreated may predate this service's subscription: the whole menu is here anyway.
+        await MenuReplica.ApplyAsync(db, message.Body.RestaurantId, $"Restaurant {message.Body.RestaurantId}", message.Body.MenuItems, cancellationToken);
         metrics.Applied(message);
     }
 }
 
 internal static class MenuReplica
 {
-    public static List<MenuItem> MenuItems(IEnumerable<RestaurantMenuItem> items) =>
-        items.Select(i => new MenuItem(i.Id, i.Name, Money.TryParse(i.Price, out var price)
+    /// <summary>The restaurant's whole menu, whether the replica knew the restaurant or not (an upsert).</summary>
+    public static async Task ApplyAsync(OrderDbContext db, long restaurantId, string name, IEnumerable<RestaurantMenuItem> items,
+        CancellationToken cancellationToken)
+    {
+        var menu = items.Select(i => new MenuItem(i.Id, i.Name, Money.TryParse(i.Price, out var price)
                 ? price
                 : throw new InvalidOperationException($"Menu item '{i.Id}' has a malformed price '{i.Price}'.")))
             .ToList();
+        if (await db.Restaurants.FindAsync([restaurantId], cancellationToken) is { } restaurant)
+        {
+            restaurant.ReviseMenu(menu);
+        }
+        else
+        {
+            db.Restaurants.Add(new Restaurant(restaurantId, name, menu));
+        }
+    }
 }
 
 /// <summary>
