@@ -17,4 +17,7 @@ public static class MessageHeaders
 
     /// <summary>The key that orders messages (the aggregate id): one key's messages are consumed in order.</summary>
     public const string MessageKey = "ftgo-message-key";
+
+    /// <summary>When the message was committed to the sender's outbox (ISO 8601): lets a receiver measure how far behind it is.</summary>
+    public const string CreatedAt = "ftgo-created-at";
 }

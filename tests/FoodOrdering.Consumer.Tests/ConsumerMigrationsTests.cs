@@ -16,7 +16,7 @@ public sealed class ConsumerMigrationsTests(ConsumerServiceFactory service) : IC
     {
         _ = service.Server; // starts the service, which migrates its database
 
-        Assert.Equal("messaging:1,messaging:2,service:1,service:2",
+        Assert.Equal("messaging:1,messaging:2,messaging:3,service:1,service:2",
             await service.Database.ScalarAsync<string>("SELECT string_agg(track || ':' || version, ',' ORDER BY applied_at, track, version) FROM schema_history"));
         Assert.Equal(0L, await service.Database.ScalarAsync<long>("SELECT count(*) FROM consumers"));
         Assert.Equal(0L, await service.Database.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE failed_at IS NOT NULL"));
@@ -56,7 +56,7 @@ public sealed class ConsumerMigrationsUpgradeTests(ConsumerServiceFactory servic
 
         _ = service.Server; // starts the service, which migrates its database
 
-        Assert.Equal("messaging:1:outbox_and_inbox,messaging:2:relay_hardening,service:1:create_consumers,service:2:create_notifications",
+        Assert.Equal("messaging:1:outbox_and_inbox,messaging:2:relay_hardening,messaging:3:saga_instances,service:1:create_consumers,service:2:create_notifications",
             await service.Database.ScalarAsync<string>("SELECT string_agg(track || ':' || version || ':' || name, ',' ORDER BY track, version) FROM schema_history"));
         Assert.Equal(1L, await service.Database.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE headers = '{}' AND failed_at IS NULL"));
     }

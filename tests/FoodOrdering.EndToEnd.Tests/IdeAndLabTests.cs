@@ -74,12 +74,13 @@ public sealed partial class LabTests(InfraOnDefaultPorts infra)
             var output = string.Join(Environment.NewLine, shell.RecentLines);
 
             Assert.Contains("both ready: 0", output);
-            // psql's table: the messaging track's versions 1 and 2 and the Consumer's own 1 and 2, each once.
+            // psql's table: the messaging track's versions 1 to 3 and the Consumer's own 1 and 2, each once.
             Assert.Single(shell.RecentLines, line => Regex.IsMatch(line, @"^\s*messaging\s*\|\s*1 \|"));
             Assert.Single(shell.RecentLines, line => Regex.IsMatch(line, @"^\s*messaging\s*\|\s*2 \|"));
+            Assert.Single(shell.RecentLines, line => Regex.IsMatch(line, @"^\s*messaging\s*\|\s*3 \|"));
             Assert.Single(shell.RecentLines, line => Regex.IsMatch(line, @"^\s*service\s*\|\s*1 \|"));
             Assert.Single(shell.RecentLines, line => Regex.IsMatch(line, @"^\s*service\s*\|\s*2 \|"));
-            Assert.Contains("(4 rows)", output);
+            Assert.Contains("(5 rows)", output);
             // Both services started; one of them applied the migrations, the other found them applied.
             Assert.Single(shell.RecentLines, line => line.Contains("Applied migration service 1 "));
             Assert.Equal(2, shell.RecentLines.Count(line => line.Contains("Now listening on: http://127.0.0.1:910")));

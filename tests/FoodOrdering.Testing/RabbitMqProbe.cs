@@ -74,11 +74,7 @@ public sealed class RabbitMqProbe : IAsyncDisposable
                 }
                 while (await channel.BasicGetAsync(queue, autoAck: true, ct) is { } message)
                 {
-                    var body = Encoding.UTF8.GetString(message.Body.Span);
-                    var headers = (message.BasicProperties.Headers ?? new Dictionary<string, object?>())
-                        .ToDictionary(h => h.Key, h => h.Value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : h.Value?.ToString() ?? "");
-                    headers["MessageId"] = message.BasicProperties.MessageId ?? "";
-                    headers["CorrelationId"] = message.BasicProperties.CorrelationId ?? "";
+                    var (body, headers) = Read(message);
                     if (matches(body, headers))
                     {
                         found = (body, headers);
@@ -89,6 +85,46 @@ public sealed class RabbitMqProbe : IAsyncDisposable
             },
             TimeSpan.FromSeconds(30), $"a matching message in {queue}", CancellationToken.None);
         return found!.Value;
+    }
+
+    /// <summary>Takes every message waiting in <paramref name="queue"/> now (none if there is no such queue), as <see cref="WaitForMessageAsync"/> returns them.</summary>
+    public async Task<IReadOnlyList<(string Body, IReadOnlyDictionary<string, string> Headers)>> TakeAllAsync(string queue)
+    {
+        var taken = new List<(string, IReadOnlyDictionary<string, string>)>();
+        if (!await QueueExistsAsync(queue))
+        {
+            return taken;
+        }
+        while (await channel.BasicGetAsync(queue, autoAck: true) is { } message)
+        {
+            taken.Add(Read(message));
+        }
+        return taken;
+    }
+
+    /// <summary>
+    /// Publishes a JSON message with these headers, ids and persistence as the message relay does (e.g. a
+    /// test playing a saga participant replies to a command).
+    /// </summary>
+    public async Task PublishAsync(string exchange, string body, IDictionary<string, object?> headers, Guid messageId, Guid correlationId) =>
+        await channel.BasicPublishAsync(exchange, routingKey: "", mandatory: false,
+            new BasicProperties
+            {
+                ContentType = "application/json",
+                DeliveryMode = DeliveryModes.Persistent,
+                MessageId = messageId.ToString(),
+                CorrelationId = correlationId.ToString(),
+                Headers = headers,
+            },
+            Encoding.UTF8.GetBytes(body));
+
+    private static (string Body, IReadOnlyDictionary<string, string> Headers) Read(BasicGetResult message)
+    {
+        var headers = (message.BasicProperties.Headers ?? new Dictionary<string, object?>())
+            .ToDictionary(h => h.Key, h => h.Value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : h.Value?.ToString() ?? "");
+        headers["MessageId"] = message.BasicProperties.MessageId ?? "";
+        headers["CorrelationId"] = message.BasicProperties.CorrelationId ?? "";
+        return (Encoding.UTF8.GetString(message.Body.Span), headers);
     }
 
     // Asking for a missing queue closes the channel that asked: ask on a throwaway one.

@@ -23,6 +23,7 @@ public static class SystemCatalog
         new("consumer", "services/Consumer", "FoodOrdering.Consumer", 8081, "ConsumerDb", 9081),
         new("kitchen", "services/Kitchen", "FoodOrdering.Kitchen", 8082, "KitchenDb", 9082),
         new("accounting", "services/Accounting", "FoodOrdering.Accounting", 8083, "AccountingDb", 9083),
+        new("order", "services/Order", "FoodOrdering.Order", 8084, "OrderDb", 9084),
     ];
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -58,5 +59,9 @@ public sealed class IdempotentConsumer<TMessage, THandler>(THandler handler, DbC
         context.Headers.Get<string>(MessageHeaders.MessageType) ?? typeof(TMessage).Name,
         context.Headers.Get<int>(MessageHeaders.SchemaVersion) ?? 1,
         context.Headers.Get<string>(MessageHeaders.MessageKey) ?? "",
-        context.Headers.Get<string>(MessageHeaders.ReplyChannel));
+        context.Headers.Get<string>(MessageHeaders.ReplyChannel))
+    {
+        SentAt = DateTimeOffset.TryParse(context.Headers.Get<string>(MessageHeaders.CreatedAt), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind,
+            out var sentAt) ? sentAt : null,
+    };
 }

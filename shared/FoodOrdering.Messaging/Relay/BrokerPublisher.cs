@@ -283,6 +283,7 @@ public sealed class BrokerPublisher(string rabbitMqUri, MessagingOptions options
         headers[MessageHeaders.MessageType] = message.MessageType;
         headers[MessageHeaders.SchemaVersion] = message.SchemaVersion;
         headers[MessageHeaders.MessageKey] = message.MessageKey;
+        headers[MessageHeaders.CreatedAt] = message.CreatedAt.ToString("O");
         if (message.ReplyChannel is not null)
         {
             headers[MessageHeaders.ReplyChannel] = message.ReplyChannel;

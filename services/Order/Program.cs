@@ -1,0 +1,16 @@
+using FoodOrdering.Order;
+using FoodOrdering.Order.Api;
+using FoodOrdering.Order.Grpc;
+using FoodOrdering.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("FTGO Order service");
+builder.AddOrderService();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapOrdersApiV1();
+app.MapGrpcService<OrderGrpcService>();
+
+await app.ApplyMigrationsAsync();
+app.Run();

@@ -1,0 +1,3 @@
+using FoodOrdering.OrderBenchmark;
+
+return await OrderFlowBenchmark.RunAsync(args);
