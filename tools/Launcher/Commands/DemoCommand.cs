@@ -21,7 +21,7 @@ namespace FoodOrdering.Launcher.Commands;
 /// `./ftgo demo`: `up`, then a scripted walkthrough whose every request is printed as the curl
 /// command a reader could type, followed by the response. Each step states the status it expects and
 /// stops the demo if it gets another, so the end-to-end test that runs it proves the walkthrough.
-/// Later issues add the order lifecycle.
+/// It ends with the order story: respond first, CreateOrderSaga's approval and rejections, revise and cancel.
 /// </summary>
 public static class DemoCommand
 {
@@ -61,12 +61,13 @@ public static class DemoCommand
             deadline: DateTime.UtcNow + deadline, cancellationToken: cancellationToken), StatusCode.FailedPrecondition);
 
         await AccountingStepsAsync(system, http, consumerId, cancellationToken);
-        await RunKitchenStepsAsync(system, http, cancellationToken);
+        var restaurantId = await RunKitchenStepsAsync(system, http, cancellationToken);
+        await RunOrderStepsAsync(system, http, restaurantId, declinedConsumerId: consumerId, cancellationToken);
         ConsoleLog.Info("Demo finished.");
     }
 
     /// <summary>The Kitchen service: a restaurant and its menu (RestaurantCreated and RestaurantMenuRevised go to restaurant-events).</summary>
-    private static async Task RunKitchenStepsAsync(FtgoSystem system, HttpClient http, CancellationToken cancellationToken)
+    private static async Task<long> RunKitchenStepsAsync(FtgoSystem system, HttpClient http, CancellationToken cancellationToken)
     {
         var kitchen = system.Services.Single(s => s.Definition.Name == "kitchen" && s.Instance == 0);
 
@@ -94,6 +95,107 @@ public static class DemoCommand
         Title("Kitchen 5. Tickets come from the order sagas; an unknown ticket is 404 with problem details");
         await SendAsync(http, HttpMethod.Post, $"{kitchen.BaseUrl}/v1/tickets/999999/accept", """{"readyBy":"2030-01-01T12:00:00Z"}""",
             HttpStatusCode.NotFound, cancellationToken);
+        return restaurantId;
+    }
+
+    // --- Order service (issue 10): the story every workshop tells ---
+
+    /// <summary>
+    /// An order answered at once as APPROVAL_PENDING and approved a moment later by CreateOrderSaga over the
+    /// command and reply channels; a rejected order with its reason; a cancel and a revise by their sagas.
+    /// </summary>
+    private static async Task RunOrderStepsAsync(FtgoSystem system, HttpClient http, long restaurantId, long declinedConsumerId,
+        CancellationToken cancellationToken)
+    {
+        var consumer = system.Services.Single(s => s.Definition.Name == "consumer").BaseUrl;
+        var order = system.Services.Single(s => s.Definition.Name == "order").BaseUrl;
+
+        Title("Order 1. Sign up Grace (order limit 100.00); her account opens at the Accounting service");
+        var grace = (await SendAsync(http, HttpMethod.Post, $"{consumer}/v1/consumers",
+            """{"name":{"firstName":"Grace","lastName":"Hopper"},"orderLimit":"100.00"}""", HttpStatusCode.Created, cancellationToken))["consumerId"]!
+            .GetValue<long>();
+
+        Title("Order 2. Place an order: 201 at once, APPROVAL_PENDING (respond first: no call to any other service)");
+        ConsoleLog.Line("demo", 92, "(the Order service prices it from its replica of the menus, kept from RestaurantCreated events)");
+        var orderBody = $$"""{"consumerId":{{grace}},"restaurantId":{{restaurantId}},"lineItems":[{"menuItemId":"1","quantity":2},{"menuItemId":"2","quantity":1}],"deliveryAddress":{"street1":"9 West St","city":"Oakland","state":"CA","zip":"94612"},"deliveryTime":"{{DateTimeOffset.UtcNow.AddHours(1):yyyy-MM-ddTHH:mm:ssZ}}"}""";
+        await WaitForMenuReplicaAsync(http, order, restaurantId, cancellationToken);
+        var orderId = (await SendAsync(http, HttpMethod.Post, $"{order}/v1/orders", orderBody, HttpStatusCode.Created, cancellationToken))["orderId"]!
+            .GetValue<long>();
+
+        Title("Order 3. Poll it (Retry-After: 1): CreateOrderSaga validates with Consumer, creates the ticket, authorizes the card, confirms the ticket");
+        await PollOrderAsync(http, $"{order}/v1/orders/{orderId}", "APPROVED", cancellationToken);
+
+        Title("Order 4. An order over Grace's limit is accepted, then REJECTED by the saga, with the reason");
+        var tooBig = orderBody.Replace("\"quantity\":2", "\"quantity\":9");
+        var rejectedId = (await SendAsync(http, HttpMethod.Post, $"{order}/v1/orders", tooBig, HttpStatusCode.Created, cancellationToken))["orderId"]!
+            .GetValue<long>();
+        await PollOrderAsync(http, $"{order}/v1/orders/{rejectedId}", "REJECTED", cancellationToken);
+
+        Title("Order 5. Ada's account was disabled (step 8): her order is REJECTED, 'card declined', and its ticket compensated (CancelCreateTicket)");
+        var declinedId = (await SendAsync(http, HttpMethod.Post, $"{order}/v1/orders",
+            orderBody.Replace($"\"consumerId\":{grace}", $"\"consumerId\":{declinedConsumerId}"), HttpStatusCode.Created, cancellationToken))["orderId"]!
+            .GetValue<long>();
+        await PollOrderAsync(http, $"{order}/v1/orders/{declinedId}", "REJECTED", cancellationToken);
+
+        Title("Order 6. Revise the approved order (ReviseOrderSaga): REVISION_PENDING, then APPROVED with the new total");
+        await SendAsync(http, HttpMethod.Post, $"{order}/v1/orders/{orderId}/revise", """{"revisedLineItems":[{"menuItemId":"1","quantity":3}]}""",
+            HttpStatusCode.Accepted, cancellationToken);
+        await PollOrderAsync(http, $"{order}/v1/orders/{orderId}", "APPROVED", cancellationToken);
+
+        Title("Order 7. Cancel it (CancelOrderSaga): CANCEL_PENDING, then CANCELLED; the ticket is cancelled and the authorization reversed");
+        await SendAsync(http, HttpMethod.Post, $"{order}/v1/orders/{orderId}/cancel", null, HttpStatusCode.Accepted, cancellationToken);
+        await PollOrderAsync(http, $"{order}/v1/orders/{orderId}", "CANCELLED", cancellationToken);
+
+        Title("Order 8. Cancelling again is idempotent: the current state, nothing changes");
+        await SendAsync(http, HttpMethod.Post, $"{order}/v1/orders/{orderId}/cancel", null, HttpStatusCode.Accepted, cancellationToken);
+
+        Title("Order 9. What the sagas told Grace: the one-way NotifyConsumer commands, recorded by the Consumer service");
+        await Wait.UntilAsync(async ct => (await http.GetStringAsync($"{consumer}/v1/consumers/{grace}/notifications", ct)).Split("orderId").Length > 4,
+            TimeSpan.FromSeconds(30), "the notifications of the approval, the rejection, the revision and the cancel", cancellationToken);
+        await SendAsync(http, HttpMethod.Get, $"{consumer}/v1/consumers/{grace}/notifications", null, HttpStatusCode.OK, cancellationToken);
+    }
+
+    /// <summary>The restaurant created a moment ago reaches the Order service's menu replica through restaurant-events: wait for it quietly.</summary>
+    private static Task WaitForMenuReplicaAsync(HttpClient http, string order, long restaurantId, CancellationToken cancellationToken) =>
+        Wait.UntilAsync(async ct =>
+            {
+                // An order of a dish no menu has: refused either way (422, nothing stored), but for another reason once the restaurant is known.
+                using var probe = new StringContent(
+                    $$"""{"consumerId":1,"restaurantId":{{restaurantId}},"lineItems":[{"menuItemId":"no-such-dish","quantity":1}],"deliveryAddress":{"street1":"9 West St","city":"Oakland","state":"CA","zip":"94612"},"deliveryTime":"2030-01-01T12:00:00Z"}""",
+                    Encoding.UTF8, "application/json");
+                using var response = await http.PostAsync($"{order}/v1/orders", probe, ct);
+                return !(await response.Content.ReadAsStringAsync(ct)).Contains($"There is no restaurant {restaurantId}");
+            },
+            TimeSpan.FromSeconds(30), $"restaurant {restaurantId} to reach the Order service's menu replica", cancellationToken);
+
+    /// <summary>Polls an order as a client does, printing each state it passes through, until it settles; it must settle in <paramref name="state"/>.</summary>
+    private static async Task PollOrderAsync(HttpClient http, string url, string state, CancellationToken cancellationToken)
+    {
+        ConsoleLog.Line("demo", 92, $"$ curl -s {url}   # every second, until the saga is done");
+        string[] final = ["APPROVED", "REJECTED", "CANCELLED"];
+        var seen = "";
+        JsonNode? last = null;
+        await Wait.UntilAsync(async ct =>
+            {
+                last = JsonNode.Parse(await http.GetStringAsync(url, ct))!;
+                var now = last["state"]!.GetValue<string>();
+                if (now != seen)
+                {
+                    ConsoleLog.Line("demo", 92, $"state: {now}" + (last["rejectionReason"] is { } reason ? $"   rejectionReason: {reason}" : "")
+                        + (last["refusalReason"] is { } refusal ? $"   refusalReason: {refusal}" : ""));
+                    seen = now;
+                }
+                return final.Contains(now);
+            },
+            TimeSpan.FromSeconds(60), $"{url} to be {state}", cancellationToken);
+        if (seen != state)
+        {
+            throw new InvalidOperationException($"The demo expected {url} to become {state}, it became {seen}.");
+        }
+        foreach (var line in last!.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }).Split('\n'))
+        {
+            ConsoleLog.Line("demo", 92, line);
+        }
     }
 
     // --- Accounting service (issue 9) ---
@@ -134,7 +236,7 @@ public static class DemoCommand
     /// </summary>
     private static async Task WaitForSubscribersAsync(FtgoSystem system, HttpClient http, CancellationToken cancellationToken)
     {
-        foreach (var service in system.Services.Where(s => s.Definition.Name is "accounting"))
+        foreach (var service in system.Services.Where(s => s.Definition.Name is "accounting" or "order"))
         {
             await Wait.UntilAsync(async ct =>
                 {
