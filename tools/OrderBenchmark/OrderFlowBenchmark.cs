@@ -1,170 +1,223 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json.Nodes;
-using FoodOrdering.Contracts;
+using System.Text.Json;
 using FoodOrdering.LocalSystem;
-using FoodOrdering.LocalSystem.Processes;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
 namespace FoodOrdering.OrderBenchmark;
 
 /// <summary>
-/// Places N orders as fast as a bounded number of concurrent clients allows, against a running system
-/// (`./ftgo up`: Consumer, Kitchen, Accounting and Order services), and measures until every order is
-/// terminal: orders/s, and POST-to-APPROVED latency (p50, p99). Terminal states are read from the
-/// order-events channel (a queue of the benchmark's own, bound to the exchange), not by polling each
-/// order, so measuring adds no load on the Order service. Loopback only; bounded in orders and time.
-/// <code>
-/// dotnet run -c Release --project tools/OrderBenchmark -- [--orders 2000] [--concurrency 32] [--timeout 600]
-///     [--order-url http://127.0.0.1:8084] [--consumer-url http://127.0.0.1:8081] [--kitchen-url http://127.0.0.1:8082]
-///     [--rabbitmq amqp://guest:guest@127.0.0.1:15673/]
-/// </code>
+/// Places orders as fast as a bounded number of clients allows and times each one from its POST (answered
+/// APPROVAL_PENDING at once: respond first) to its OrderApproved or OrderRejected event, read from the
+/// order-events channel through a queue of the benchmark's own (no polling of the Order service, which
+/// would load what is measured). Every service runs as its own Release process on a private PostgreSQL and
+/// RabbitMQ, as `./ftgo up` runs them.
 /// </summary>
 public static class OrderFlowBenchmark
 {
-    public static async Task<int> RunAsync(string[] args)
-    {
-        var options = Options.Parse(args);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(options.TimeoutSeconds));
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-        Console.WriteLine($"Order flow benchmark: {options.Orders} orders, {options.Concurrency} concurrent clients, against {options.OrderUrl}");
-        var consumerId = await CreateAsync(http, $"{options.ConsumerUrl}/v1/consumers",
-            new { name = new { firstName = "Bench", lastName = "Mark" }, orderLimit = "1000000.00" }, "consumerId");
-        var restaurantId = await CreateAsync(http, $"{options.KitchenUrl}/v1/restaurants", new
+    public static async Task RunAsync(int orders, int concurrency)
+    {
+        var options = new LaunchOptions
         {
-            name = "Benchmark Curry House",
+            Configuration = "Release",
+            FreePorts = true,
+            // Under the repository's (ignored) .ftgo/: PostgreSQL runs as its own user and must reach the folder.
+            DataDirectory = Path.Combine(SystemCatalog.RepositoryRoot(), ".ftgo", "order-benchmark"),
+            ExternalPostgres = null,
+            ExternalRabbitMq = null,
+        };
+        Console.WriteLine($"Starting the system (Release): {string.Join(", ", options.Services.Select(s => s.Name))} ...");
+        var system = await FtgoSystem.StartAsync(options, new CancellationTokenSource(TimeSpan.FromMinutes(3)).Token);
+        try
+        {
+            await MeasureAsync(system, orders, concurrency);
+        }
+        finally
+        {
+            await system.DisposeAsync();
+            Directory.Delete(options.DataDirectory, recursive: true);
+        }
+    }
+
+    private static async Task MeasureAsync(FtgoSystem system, int orders, int concurrency)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { Timeout = TimeSpan.FromSeconds(60) };
+        string Url(string service, string path) => system.Services.Single(s => s.Definition.Name == service).BaseUrl + path;
+
+        var consumerId = await PostForIdAsync(http, Url("consumer", "/v1/consumers"),
+            new { name = new { firstName = "Bench", lastName = "Mark" }, orderLimit = "1000000.00" }, "consumerId");
+        var restaurantId = await PostForIdAsync(http, Url("kitchen", "/v1/restaurants"), new
+        {
+            name = "Ajanta",
             address = new { street1 = "1 Main St", city = "Oakland", state = "CA", zip = "94611" },
             menu = new { menuItems = new[] { new { id = "1", name = "Chicken Vindaloo", price = "12.34" } } },
         }, "restaurantId");
+        var order = new
+        {
+            consumerId,
+            restaurantId,
+            lineItems = new[] { new { menuItemId = "1", quantity = 2 } },
+            deliveryAddress = new { street1 = "9 West St", city = "Oakland", state = "CA", zip = "94612" },
+            deliveryTime = DateTimeOffset.UtcNow.AddHours(1),
+        };
 
-        var terminal = new ConcurrentDictionary<long, (string State, long At)>();
-        await using var events = await WatchOrderEventsAsync(options.RabbitMqUri, terminal);
-
-        // The Order service prices orders from its menu replica: wait until the new restaurant reached it.
-        var order = OrderBody(consumerId, restaurantId);
-        await Wait.UntilAsync(async ct => (await http.PostAsJsonAsync($"{options.OrderUrl}/v1/orders", order, ct)).StatusCode == HttpStatusCode.Created,
-            TimeSpan.FromSeconds(30), "the Order service's menu replica to know the benchmark's restaurant", deadline.Token);
-        await Wait.UntilAsync(_ => Task.FromResult(!terminal.IsEmpty), TimeSpan.FromSeconds(60), "the warm-up order to finish", deadline.Token);
-        terminal.Clear();
-
-        var posted = new ConcurrentDictionary<long, long>();
-        var postLatencies = new ConcurrentBag<double>();
-        var failures = 0;
-        var start = Stopwatch.GetTimestamp();
-        await Parallel.ForEachAsync(Enumerable.Range(0, options.Orders),
-            new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = deadline.Token },
-            async (_, ct) =>
-            {
-                var started = Stopwatch.GetTimestamp();
-                var response = await http.PostAsJsonAsync($"{options.OrderUrl}/v1/orders", order, ct);
-                postLatencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                if (response.StatusCode != HttpStatusCode.Created)
-                {
-                    Interlocked.Increment(ref failures);
-                    return;
-                }
-                posted[(await response.Content.ReadFromJsonAsync<JsonNode>(ct))!["orderId"]!.GetValue<long>()] = started;
-            });
-        var postsDone = Stopwatch.GetElapsedTime(start);
-        await Wait.UntilAsync(_ => Task.FromResult(posted.Keys.All(terminal.ContainsKey)), TimeSpan.FromSeconds(options.TimeoutSeconds),
-            $"all {posted.Count} orders to be APPROVED or REJECTED", deadline.Token, () => $"{posted.Keys.Count(terminal.ContainsKey)} of {posted.Count} are terminal");
-        var allTerminal = Stopwatch.GetElapsedTime(start, posted.Keys.Max(id => terminal[id].At));
-
-        var approved = posted.Keys.Where(id => terminal[id].State == "OrderApproved").ToList();
-        var toApproved = approved.Select(id => Stopwatch.GetElapsedTime(posted[id], terminal[id].At).TotalMilliseconds).Order().ToList();
-        Console.WriteLine($"placed {posted.Count} orders in {postsDone.TotalSeconds:0.0} s ({posted.Count / postsDone.TotalSeconds:0} POST/s; {failures} POSTs failed); " +
-                          $"POST latency p50 {Percentile([.. postLatencies.Order()], 0.50):0} ms, p99 {Percentile([.. postLatencies.Order()], 0.99):0} ms");
-        Console.WriteLine($"all terminal after {allTerminal.TotalSeconds:0.0} s: {posted.Count / allTerminal.TotalSeconds:0.0} orders/s " +
-                          $"({approved.Count} APPROVED, {posted.Count - approved.Count} REJECTED)");
-        Console.WriteLine($"POST to APPROVED: p50 {Percentile(toApproved, 0.50):0} ms, p99 {Percentile(toApproved, 0.99):0} ms, max {toApproved.LastOrDefault():0} ms");
-        return failures == 0 && approved.Count == posted.Count ? 0 : 1;
-    }
-
-    private static object OrderBody(long consumerId, long restaurantId) => new
-    {
-        consumerId,
-        restaurantId,
-        lineItems = new[] { new { menuItemId = "1", quantity = 1 } },
-        deliveryAddress = new { street1 = "1 Main St", city = "Oakland", state = "CA", zip = "94611" },
-        deliveryTime = DateTimeOffset.UtcNow.AddHours(1).ToString("O", CultureInfo.InvariantCulture),
-    };
-
-    private static async Task<long> CreateAsync(HttpClient http, string url, object body, string idField)
-    {
-        var response = await http.PostAsJsonAsync(url, body);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonNode>())![idField]!.GetValue<long>();
-    }
-
-    /// <summary>An exclusive queue on the order-events channel: the time each order's OrderApproved or OrderRejected arrives.</summary>
-    private static async Task<IAsyncDisposable> WatchOrderEventsAsync(string rabbitMqUri, ConcurrentDictionary<long, (string, long)> terminal)
-    {
-        var connection = await new ConnectionFactory { Uri = new Uri(rabbitMqUri), ClientProvidedName = "order benchmark" }.CreateConnectionAsync();
-        var channel = await connection.CreateChannelAsync();
-        await channel.ExchangeDeclareAsync(Channels.OrderEvents, ExchangeType.Fanout, durable: true, autoDelete: false);
-        var queue = await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true);
-        await channel.QueueBindAsync(queue.QueueName, Channels.OrderEvents, "");
+        // The outcomes, from the order events.
+        var outcomes = new ConcurrentDictionary<long, (string Outcome, long At)>();
+        var factory = new ConnectionFactory { Uri = new Uri(system.RabbitMqUri) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.ExchangeDeclareAsync("order-events", ExchangeType.Fanout, durable: true, autoDelete: false);
+        var queue = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
+        await channel.QueueBindAsync(queue, "order-events", "");
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += (_, delivery) =>
         {
-            var type = delivery.BasicProperties.Headers is { } headers && headers.TryGetValue("ftgo-message-type", out var value) && value is byte[] bytes
-                ? Encoding.UTF8.GetString(bytes)
-                : "";
-            if (type is "OrderApproved" or "OrderRejected" && long.TryParse(delivery.RoutingKey, out var orderId))
+            var type = delivery.BasicProperties.Headers?.TryGetValue("ftgo-message-type", out var t) == true && t is byte[] bytes
+                ? Encoding.UTF8.GetString(bytes) : "";
+            if (type is "OrderApproved" or "OrderRejected")
             {
-                terminal.TryAdd(orderId, (type, Stopwatch.GetTimestamp()));
+                var orderId = JsonDocument.Parse(delivery.Body).RootElement.GetProperty("orderId").GetInt64();
+                outcomes.TryAdd(orderId, (type, Stopwatch.GetTimestamp()));
             }
             return Task.CompletedTask;
         };
-        await channel.BasicConsumeAsync(queue.QueueName, autoAck: true, consumer);
-        return new Watch(connection, channel);
-    }
+        await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
 
-    private static double Percentile(IReadOnlyList<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p * sorted.Count) - 1)];
-
-    private sealed class Watch(IConnection connection, IChannel channel) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
+        // The Order service prices orders from its menu replica: wait until the restaurant has reached it.
+        var warmUp = Stopwatch.StartNew();
+        while (true)
         {
-            await channel.CloseAsync();
-            await connection.CloseAsync();
-        }
-    }
-
-    private sealed record Options(int Orders, int Concurrency, int TimeoutSeconds, string OrderUrl, string ConsumerUrl, string KitchenUrl, string RabbitMqUri)
-    {
-        public static Options Parse(string[] args)
-        {
-            var values = new Dictionary<string, string>();
-            for (var i = 0; i < args.Length; i += 2)
+            using var response = await http.PostAsJsonAsync(Url("order", "/v1/orders"), order, Json);
+            if (response.StatusCode == HttpStatusCode.Created)
             {
-                if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+                break;
+            }
+            if (warmUp.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                throw new InvalidOperationException($"The Order service still refuses orders after 30 s: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+            await Task.Delay(100);
+        }
+        Console.WriteLine($"The restaurant reached the Order service's menu replica in {warmUp.ElapsedMilliseconds} ms.");
+
+        var cpuBefore = CpuSeconds(system);
+        var posted = new ConcurrentDictionary<long, long>();
+        var postLatencies = new ConcurrentBag<double>();
+        var started = Stopwatch.GetTimestamp();
+        using (var gate = new SemaphoreSlim(concurrency))
+        {
+            await Task.WhenAll(Enumerable.Range(0, orders).Select(async _ =>
+            {
+                await gate.WaitAsync();
+                try
                 {
-                    throw new ArgumentException($"Expected --name value pairs, got '{args[i]}'.");
+                    var sent = Stopwatch.GetTimestamp();
+                    using var response = await http.PostAsJsonAsync(Url("order", "/v1/orders"), order, Json);
+                    if (response.StatusCode != HttpStatusCode.Created)
+                    {
+                        throw new InvalidOperationException($"POST /v1/orders: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                    }
+                    postLatencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                    var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+                    posted[body.GetProperty("orderId").GetInt64()] = sent;
                 }
-                values[args[i][2..]] = args[i + 1];
-            }
-            var known = new[] { "orders", "concurrency", "timeout", "order-url", "consumer-url", "kitchen-url", "rabbitmq" };
-            if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
-            {
-                throw new ArgumentException($"Unknown option --{unknown}; known: {string.Join(", ", known.Select(k => "--" + k))}.");
-            }
-            string Url(string name, int port) => values.GetValueOrDefault(name, $"http://127.0.0.1:{port}");
-            int Port(string name) => SystemCatalog.Services.FirstOrDefault(s => s.Name == name)?.RestPort ?? 0;
-            return new Options(
-                int.Parse(values.GetValueOrDefault("orders", "2000"), CultureInfo.InvariantCulture),
-                int.Parse(values.GetValueOrDefault("concurrency", "32"), CultureInfo.InvariantCulture),
-                int.Parse(values.GetValueOrDefault("timeout", "600"), CultureInfo.InvariantCulture),
-                Url("order-url", Port("order")),
-                Url("consumer-url", Port("consumer")),
-                Url("kitchen-url", Port("kitchen") is > 0 and var kitchen ? kitchen : 8082),
-                values.GetValueOrDefault("rabbitmq", $"amqp://guest:guest@127.0.0.1:{SystemCatalog.RabbitMqAmqpPort}/"));
+                finally
+                {
+                    gate.Release();
+                }
+            }));
         }
+        var allPosted = Stopwatch.GetElapsedTime(started);
+
+        var deadline = Stopwatch.StartNew();
+        while (posted.Keys.Any(id => !outcomes.ContainsKey(id)))
+        {
+            if (deadline.Elapsed > TimeSpan.FromMinutes(10))
+            {
+                throw new TimeoutException($"{posted.Keys.Count(id => !outcomes.ContainsKey(id))} of {orders} orders did not finish within 10 minutes.");
+            }
+            await Task.Delay(50);
+        }
+        var lastOutcome = posted.Keys.Max(id => outcomes[id].At);
+        var allDone = Stopwatch.GetElapsedTime(started, lastOutcome);
+        var cpuAfter = CpuSeconds(system);
+
+        var approved = posted.Keys.Where(id => outcomes[id].Outcome == "OrderApproved").ToList();
+        var toApproved = approved.Select(id => Stopwatch.GetElapsedTime(posted[id], outcomes[id].At).TotalMilliseconds).Order().ToList();
+        var post = postLatencies.Order().ToList();
+        Console.WriteLine();
+        Console.WriteLine($"{orders} orders, {concurrency} concurrent clients: {approved.Count} approved, {orders - approved.Count} rejected");
+        Console.WriteLine($"  POST /v1/orders (201 APPROVAL_PENDING): {orders / allPosted.TotalSeconds,8:F0} orders/s   p50 {Percentile(post, 50),7:F1} ms   p99 {Percentile(post, 99),7:F1} ms");
+        Console.WriteLine($"  until every order is terminal:          {orders / allDone.TotalSeconds,8:F0} orders/s   ({allDone.TotalSeconds:F1} s)");
+        if (toApproved.Count > 0)
+        {
+            Console.WriteLine($"  POST to OrderApproved:                              p50 {Percentile(toApproved, 50),7:F1} ms   p99 {Percentile(toApproved, 99),7:F1} ms");
+        }
+        Console.WriteLine($"  CPU seconds used during the run, per process (of {allDone.TotalSeconds * Environment.ProcessorCount:F0} available):");
+        foreach (var (name, seconds) in cpuAfter)
+        {
+            Console.WriteLine($"    {name,-12} {seconds - cpuBefore.GetValueOrDefault(name),6:F1}");
+        }
+    }
+
+    private static async Task<long> PostForIdAsync(HttpClient http, string url, object body, string idField)
+    {
+        using var response = await http.PostAsJsonAsync(url, body, Json);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"POST {url}: {(int)response.StatusCode} {text}");
+        }
+        return JsonDocument.Parse(text).RootElement.GetProperty(idField).GetInt64();
+    }
+
+    private static double Percentile(List<double> sorted, int percentile) =>
+        sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1)];
+
+    /// <summary>User + system CPU time of each service process and of PostgreSQL and RabbitMQ with their children (Linux /proc).</summary>
+    private static Dictionary<string, double> CpuSeconds(FtgoSystem system)
+    {
+        var result = system.Services.ToDictionary(s => s.Definition.Name, s => ProcessTreeCpu(s.Process.Pid));
+        foreach (var (name, pid) in new[] { ("postgresql", system.Postgres?.PostmasterPid), ("rabbitmq", system.RabbitMq?.Pids.First()) })
+        {
+            if (pid is { } root)
+            {
+                result[name] = ProcessTreeCpu(root);
+            }
+        }
+        return result;
+    }
+
+    private static double ProcessTreeCpu(int root)
+    {
+        var ticks = 0L;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                // fields[1] is the parent pid; [11], [12] utime and stime in clock ticks (100 per second).
+                if (pid == root || int.Parse(fields[1]) == root)
+                {
+                    ticks += long.Parse(fields[11]) + long.Parse(fields[12]);
+                }
+            }
+            catch (IOException)
+            {
+                // the process ended while we looked
+            }
+        }
+        return ticks / 100.0;
     }
 }
