@@ -78,6 +78,7 @@ public sealed class FtgoSystem : IAsyncDisposable
     private const string PidFileName = "started.pids";
     private readonly LaunchOptions options;
     private readonly List<RunningService> services = [];
+    private readonly Dictionary<(string Service, int Instance), (int Http, int Grpc)> ports = [];
     private LauncherLock? launcherLock;
 
     private FtgoSystem(LaunchOptions options) => this.options = options;
@@ -140,6 +141,7 @@ public sealed class FtgoSystem : IAsyncDisposable
 
         if (!options.InfrastructureOnly)
         {
+            PlanServicePorts();
             await Task.WhenAll(options.Services.SelectMany((service, index) =>
                 Enumerable.Range(0, options.InstancesOf(service)).Select(instance => StartServiceAsync(service, index, instance, cancellationToken))));
         }
@@ -157,6 +159,34 @@ public sealed class FtgoSystem : IAsyncDisposable
             : null;
 
     private int Port(int preferred) => options.FreePorts ? Network.FreePort() : Network.PreferredOrFreePort(preferred);
+
+    /// <summary>
+    /// Every instance's REST and gRPC ports, chosen before any service starts: each service is told where
+    /// the others are (configuration-based service discovery, <see cref="DownstreamAddresses"/>), and a
+    /// restarted instance comes back on the same ports. Further instances sit 100 above the previous one
+    /// (kitchen-2: 8182, 9182).
+    /// </summary>
+    private void PlanServicePorts()
+    {
+        foreach (var service in options.Services)
+        {
+            for (var instance = 0; instance < options.InstancesOf(service); instance++)
+            {
+                ports[(service.Name, instance)] = (Port(service.RestPort + 100 * instance), Port(service.GrpcPort + 100 * instance));
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>Downstreams:{name}:HttpAddress/GrpcAddress</c> of every service's first instance, what the service
+    /// proxies (<c>AddGrpcServiceProxy</c>) read: the launcher's stand-in for the platform DNS of compose and k8s.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> DownstreamAddresses() =>
+        options.Services.Where(s => ports.ContainsKey((s.Name, 0))).SelectMany(s => new[]
+        {
+            KeyValuePair.Create($"Downstreams__{s.Name}__HttpAddress", $"http://127.0.0.1:{ports[(s.Name, 0)].Http}"),
+            KeyValuePair.Create($"Downstreams__{s.Name}__GrpcAddress", $"http://127.0.0.1:{ports[(s.Name, 0)].Grpc}"),
+        }).ToDictionary();
 
     public string ConnectionString(ServiceDefinition service) =>
         $"{PostgresServer};Database={options.DatabasePrefix}{service.DatabaseName}";
@@ -187,17 +217,16 @@ public sealed class FtgoSystem : IAsyncDisposable
             throw new FileNotFoundException($"{assembly} is not built. Run `dotnet build FoodOrdering.sln` (./ftgo does it for you).");
         }
 
-        // Further instances of a service: ports 100 above the previous instance's (kitchen-2: 8182, 9182).
-        var port = Port(service.RestPort + 100 * instance);
+        var (port, grpcPort) = ports[(service.Name, instance)];
         var baseUrl = $"http://127.0.0.1:{port}";
-        var grpcPort = Port(service.GrpcPort + 100 * instance);
         string[] instanceArguments = options.InstancesOf(service) > 1
             ? ["--Instance:Index", instance.ToString(), "--Instance:Count", options.InstancesOf(service).ToString()]
             : [];
         var name = instance == 0 ? service.Name : $"{service.Name}-{instance + 1}";
         var process = ManagedProcess.Start(name, ConsoleLog.ColourFor(index + instance), "dotnet",
             [assembly, "--urls", baseUrl, "--Grpc:Port", grpcPort.ToString(), .. instanceArguments],
-            workingDirectory: Path.GetDirectoryName(assembly), environment: new Dictionary<string, string?>
+            workingDirectory: Path.GetDirectoryName(assembly), environment: new Dictionary<string, string?>(
+                DownstreamAddresses().Select(a => KeyValuePair.Create(a.Key, (string?)a.Value)))
             {
                 [$"ConnectionStrings__{service.ConnectionName}"] = ConnectionString(service),
                 ["ConnectionStrings__RabbitMq"] = RabbitMqUri,
