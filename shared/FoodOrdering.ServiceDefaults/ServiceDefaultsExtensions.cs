@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FoodOrdering.ServiceDefaults.Faults;
 using FoodOrdering.ServiceDefaults.Grpc;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -52,6 +53,9 @@ public static class ServiceDefaultsExtensions
 
         builder.Services.AddEndpointsApiExplorer();
         builder.Services.AddSwaggerGen(o => o.SwaggerDoc("v1", new OpenApiInfo { Title = serviceTitle, Version = "v1" }));
+
+        // Only with Faults:Enabled / FTGO_FAULTS_ENABLED (the demo): added latency and errors, switched at /_admin/faults.
+        builder.AddFaultInjection();
         return builder;
     }
 
@@ -59,6 +63,8 @@ public static class ServiceDefaultsExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // When enabled: /_admin/faults, and injected latency and errors for REST calls (not for the endpoints below).
+        app.UseFaultInjection();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });

@@ -1,3 +1,4 @@
+using FoodOrdering.ServiceDefaults.Faults;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -26,9 +27,14 @@ public static class GrpcServerExtensions
         builder.Configuration.GetSection(GrpcEndpointOptions.SectionName).Bind(endpoint);
         builder.Services.AddSingleton(endpoint);
 
+        var faultsEnabled = builder.AddFaultInjection();
         builder.Services.AddGrpc(o =>
         {
             o.Interceptors.Add<GrpcExceptionInterceptor>();
+            if (faultsEnabled)
+            {
+                o.Interceptors.Add<FaultInjectionInterceptor>(); // latency and UNAVAILABLE on command (/_admin/faults)
+            }
             o.MaxReceiveMessageSize = endpoint.MaxMessageSize;
             o.MaxSendMessageSize = endpoint.MaxMessageSize;
         });
