@@ -230,7 +230,7 @@ public sealed partial class FaultInjectionTests(FaultyConsumerFixture consumer) 
         var client = caller.Services.GetRequiredService<ConsumerService.ConsumerServiceClient>();
         var breakers = caller.Services.GetRequiredService<CircuitBreakers>();
 
-        await SetFaultsAsync(new { latencyMs = 10_000, scope = "grpc" });
+        await SetFaultsAsync(new { latencyMs = 60_000, scope = "grpc" });
         for (var i = 0; i < 4; i++)
         {
             var failure = await Assert.ThrowsAsync<RpcException>(async () => await client.GetConsumerAsync(new GetConsumerRequest { ConsumerId = consumer.ConsumerId }));
@@ -239,7 +239,7 @@ public sealed partial class FaultInjectionTests(FaultyConsumerFixture consumer) 
 
         Assert.Equal(CircuitState.Open, breakers.StateOf("consumer"));
         await Assert.ThrowsAsync<BrokenCircuitException>(async () => await client.GetConsumerAsync(new GetConsumerRequest { ConsumerId = consumer.ConsumerId }));
-        await WaitForDelayedAsync("grpc", 0); // the deadline travelled: the service did not hold the calls for 10 s each
+        await WaitForDelayedAsync("grpc", 0); // the deadline travelled: the service did not hold the calls for a minute each
     }
 
     /// <summary>A service that calls the Consumer service through a service proxy, as the Order service does.</summary>
