@@ -15,8 +15,8 @@ namespace FoodOrdering.ServiceDefaults.Grpc;
 public static class GrpcServerExtensions
 {
     /// <summary>
-    /// Grpc.AspNetCore with our status mapping (<see cref="GrpcExceptionInterceptor"/>) and message size
-    /// limits, health and reflection, listening on "Grpc:Host":"Grpc:Port" (default
+    /// Grpc.AspNetCore with our status mapping (<see cref="GrpcExceptionInterceptor"/>), fault injection
+    /// when it is enabled (<see cref="Faults.FaultInjectionInterceptor"/>), message size limits, health and reflection, listening on "Grpc:Host":"Grpc:Port" (default
     /// 127.0.0.1:<paramref name="defaultPort"/>), HTTP/2 only: cleartext HTTP/2 must be the only protocol
     /// of its port, because without TLS Kestrel cannot tell an HTTP/1.1 request from an h2c one. REST
     /// stays on the URLs from --urls.
