@@ -50,7 +50,7 @@ public sealed class OrderExpansion(ConsumerServiceProxy consumers, ILogger<Order
         }
         catch (ServiceUnavailableException e)
         {
-            logger.LogWarning("Order {OrderId} answered without its consumer: {Reason}", order.Id, e.Message);
+            logger.LogInformation("Order {OrderId} answered without its consumer: {Reason}", order.Id, e.Message);
             return new Expansion(new Embedded(null), [new PartWarning(PartUnavailable, "The consumer is not embedded", e.Message, Consumer)]);
         }
     }
