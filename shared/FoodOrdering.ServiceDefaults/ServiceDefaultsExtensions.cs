@@ -7,7 +7,9 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace FoodOrdering.ServiceDefaults;
 
@@ -27,7 +29,14 @@ public static class ServiceDefaultsExtensions
     /// <summary>In /health only: the broker and the outbox (a service keeps answering while they are away).</summary>
     public const string MessagingTag = "messaging";
 
-    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceTitle)
+    /// <param name="builder">The service's builder.</param>
+    /// <param name="serviceTitle">The title of its OpenAPI documents.</param>
+    /// <param name="apiVersions">
+    /// One OpenAPI document per major version of the service's REST API, at /swagger/{version}/swagger.json and
+    /// in the Swagger UI's list: "v1" unless the service serves more (endpoints whose API explorer group name
+    /// is the version land in its document; ungrouped endpoints in every one).
+    /// </param>
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceTitle, params string[] apiVersions)
     {
         builder.AddTelemetry();
 
@@ -52,7 +61,13 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), tags: [LiveTag]);
 
         builder.Services.AddEndpointsApiExplorer();
-        builder.Services.AddSwaggerGen(o => o.SwaggerDoc("v1", new OpenApiInfo { Title = serviceTitle, Version = "v1" }));
+        builder.Services.AddSwaggerGen(o =>
+        {
+            foreach (var version in apiVersions.Length > 0 ? apiVersions : ["v1"])
+            {
+                o.SwaggerDoc(version, new OpenApiInfo { Title = serviceTitle, Version = version });
+            }
+        });
 
         // Only with Faults:Enabled / FTGO_FAULTS_ENABLED (the demo): added latency and errors, switched at /_admin/faults.
         builder.AddFaultInjection();
@@ -74,7 +89,14 @@ public static class ServiceDefaultsExtensions
         app.MapGrpcDefaults();
 
         app.UseSwagger();
-        app.UseSwaggerUI();
+        var documents = app.Services.GetRequiredService<IOptions<SwaggerGenOptions>>().Value.SwaggerGeneratorOptions.SwaggerDocs;
+        app.UseSwaggerUI(o =>
+        {
+            foreach (var (name, info) in documents)
+            {
+                o.SwaggerEndpoint($"/swagger/{name}/swagger.json", $"{info.Title} {name}");
+            }
+        });
         return app;
     }
 }
