@@ -9,6 +9,7 @@ builder.AddOrderService();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.UseMiddleware<OrderOwnerFilter>();
 app.MapOrdersApiV1();
 app.MapGrpcService<OrderGrpcService>();
 

@@ -29,9 +29,13 @@ public sealed class TestSystem : IAsyncDisposable
     /// <summary>The channel prefix of this system's services (exchanges and queues are named prefix + channel).</summary>
     public string ChannelPrefix => options.ChannelPrefix;
 
-    /// <summary>Starts the services named (all of <see cref="SystemCatalog"/> when null) and waits until each is ready.</summary>
+    /// <summary>
+    /// Starts the services named (all of <see cref="SystemCatalog"/> when null) and waits until each is ready;
+    /// <paramref name="gatewaySettings"/>: more configuration for the gateway, if it is among them.
+    /// </summary>
     public static async Task<TestSystem> StartAsync(IReadOnlyCollection<string>? serviceNames = null, bool traceViewer = false,
-        CancellationToken cancellationToken = default, IReadOnlyDictionary<string, int>? instances = null)
+        CancellationToken cancellationToken = default, IReadOnlyDictionary<string, int>? instances = null,
+        IReadOnlyDictionary<string, string>? gatewaySettings = null)
     {
         var postgresServer = await TestInfrastructure.PostgresServerAsync();
         var options = new LaunchOptions
@@ -46,6 +50,7 @@ public sealed class TestSystem : IAsyncDisposable
             Instances = instances ?? new Dictionary<string, int>(),
             Services = [.. SystemCatalog.Services.Where(s => serviceNames is null || serviceNames.Contains(s.Name))],
             TraceViewer = traceViewer,
+            GatewaySettings = gatewaySettings ?? new Dictionary<string, string>(),
         };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromMinutes(2));
@@ -64,7 +69,7 @@ public sealed class TestSystem : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await System.DisposeAsync();
-        foreach (var service in options.Services)
+        foreach (var service in options.Services.Where(s => s.ConnectionName is not null))
         {
             await TestDatabase.DropAsync(postgresServer, options.DatabasePrefix + service.DatabaseName);
         }
