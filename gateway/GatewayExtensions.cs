@@ -19,6 +19,7 @@ public static class GatewayExtensions
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddConfigFilter<DownstreamDestinations>()
+            .AddConfigFilter<RequestBodyLimit>()
             .AddTransforms<IdentityHeaders>()
             .AddTransforms<ApiPrefixInLocation>();
         // Per-route "Timeout" in the ReverseProxy section is enforced by ASP.NET Core's request timeouts.
