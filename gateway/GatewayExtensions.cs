@@ -56,6 +56,7 @@ public static class GatewayExtensions
         app.UseAuthorization();
 
         app.MapDemoTokens();
+        app.MapGatewayAdmin();
         app.MapReverseProxy(proxy =>
         {
             proxy.Use(ProxyErrors.AsProblemDetailsAsync);

@@ -41,6 +41,7 @@ public sealed class GatewayAuthTests(GatewaySystem gateway)
             (HttpMethod.Put, "/api/v1/restaurants/1/menu", new { menuItems = Array.Empty<object>() }),
             (HttpMethod.Post, "/api/v1/tickets/1/accept", new { readyBy = DateTimeOffset.UtcNow.AddHours(1) }),
             (HttpMethod.Put, "/api/v1/accounts/11", new { disabled = true }),
+            (HttpMethod.Get, "/api/_admin/circuits", null),
         ];
         foreach (var (method, path, body) in adminOnly)
         {
