@@ -9,6 +9,7 @@ builder.AddOrderService();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.UseMiddleware<OrderOwnerFilter>();
 app.UseOrderMediaTypes();
 app.MapOrdersApi();
 app.MapGrpcService<OrderGrpcService>();

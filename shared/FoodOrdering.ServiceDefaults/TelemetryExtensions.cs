@@ -46,7 +46,8 @@ public static class TelemetryExtensions
             .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName))
             .WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsHousekeeping(context.Request.Path))
-                .AddHttpClientInstrumentation()
+                // The gateway probes its downstreams' /health/ready every few seconds: not traces anyone looks for.
+                .AddHttpClientInstrumentation(o => o.FilterHttpRequestMessage = request => request.RequestUri is not { } uri || !IsHousekeeping(uri.AbsolutePath))
                 .AddGrpcClientInstrumentation()
                 .AddNpgsql()
                 .AddSource([.. Sources]))

@@ -32,9 +32,11 @@ public sealed class TestSystem : IAsyncDisposable
     /// <summary>
     /// Starts the services named (all of <see cref="SystemCatalog"/> when null) and waits until each is ready;
     /// <paramref name="faultsEnabled"/>: with fault injection on, as `./ftgo demo` starts them.
+    /// <paramref name="gatewaySettings"/>: more configuration for the gateway, if it is among them.
     /// </summary>
     public static async Task<TestSystem> StartAsync(IReadOnlyCollection<string>? serviceNames = null, bool traceViewer = false,
-        CancellationToken cancellationToken = default, IReadOnlyDictionary<string, int>? instances = null, bool faultsEnabled = false)
+        CancellationToken cancellationToken = default, IReadOnlyDictionary<string, int>? instances = null, bool faultsEnabled = false,
+        IReadOnlyDictionary<string, string>? gatewaySettings = null)
     {
         var postgresServer = await TestInfrastructure.PostgresServerAsync();
         var options = new LaunchOptions
@@ -50,6 +52,7 @@ public sealed class TestSystem : IAsyncDisposable
             Services = [.. SystemCatalog.Services.Where(s => serviceNames is null || serviceNames.Contains(s.Name))],
             TraceViewer = traceViewer,
             FaultsEnabled = faultsEnabled,
+            GatewaySettings = gatewaySettings ?? new Dictionary<string, string>(),
         };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromMinutes(2));
@@ -68,7 +71,7 @@ public sealed class TestSystem : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await System.DisposeAsync();
-        foreach (var service in options.Services)
+        foreach (var service in options.Services.Where(s => s.ConnectionName is not null))
         {
             await TestDatabase.DropAsync(postgresServer, options.DatabasePrefix + service.DatabaseName);
         }

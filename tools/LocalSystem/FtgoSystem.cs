@@ -46,6 +46,9 @@ public sealed record LaunchOptions
 
     public int InstancesOf(ServiceDefinition service) => Instances.GetValueOrDefault(service.Name, 1);
 
+    /// <summary>More configuration for the gateway, as environment variables (e.g. <c>Gateway__RateLimit__PermitLimit</c> in a test).</summary>
+    public IReadOnlyDictionary<string, string> GatewaySettings { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Put before every exchange and queue name of the services (Messaging:ChannelPrefix), so test systems on one broker never share a queue.</summary>
     public string ChannelPrefix { get; init; } = "";
 
@@ -68,7 +71,10 @@ public sealed record LaunchOptions
     }
 }
 
-/// <summary>A service process that answered its readiness check (<paramref name="Instance"/>: its index among the service's instances).</summary>
+/// <summary>
+/// A service process that answered its readiness check (<paramref name="Instance"/>: its index among the
+/// service's instances; <paramref name="GrpcUrl"/> is empty for one without gRPC, the gateway).
+/// </summary>
 public sealed record RunningService(ServiceDefinition Definition, string BaseUrl, string GrpcUrl, ManagedProcess Process, int Instance = 0)
 {
     /// <summary>The service's name, numbered from the second instance on (kitchen, kitchen-2).</summary>
@@ -149,8 +155,12 @@ public sealed class FtgoSystem : IAsyncDisposable
         if (!options.InfrastructureOnly)
         {
             PlanServicePorts();
-            await Task.WhenAll(options.Services.SelectMany((service, index) =>
-                Enumerable.Range(0, options.InstancesOf(service)).Select(instance => StartServiceAsync(service, index, instance, cancellationToken))));
+            // The services, then the gateway: it routes to them and its readiness includes theirs.
+            foreach (var gateways in new[] { false, true })
+            {
+                await Task.WhenAll(options.Services.Select((service, index) => (service, index)).Where(s => s.service.IsGateway == gateways).SelectMany(s =>
+                    Enumerable.Range(0, options.InstancesOf(s.service)).Select(instance => StartServiceAsync(s.service, s.index, instance, cancellationToken))));
+            }
         }
     }
 
@@ -179,7 +189,7 @@ public sealed class FtgoSystem : IAsyncDisposable
         {
             for (var instance = 0; instance < options.InstancesOf(service); instance++)
             {
-                ports[(service.Name, instance)] = (Port(service.RestPort + 100 * instance), Port(service.GrpcPort + 100 * instance));
+                ports[(service.Name, instance)] = (Port(service.RestPort + 100 * instance), service.GrpcPort is { } grpc ? Port(grpc + 100 * instance) : 0);
             }
         }
     }
@@ -189,11 +199,31 @@ public sealed class FtgoSystem : IAsyncDisposable
     /// proxies (<c>AddGrpcServiceProxy</c>) read: the launcher's stand-in for the platform DNS of compose and k8s.
     /// </summary>
     public IReadOnlyDictionary<string, string> DownstreamAddresses() =>
-        options.Services.Where(s => ports.ContainsKey((s.Name, 0))).SelectMany(s => new[]
+        options.Services.Where(s => !s.IsGateway && ports.ContainsKey((s.Name, 0))).SelectMany(s => new[]
         {
             KeyValuePair.Create($"Downstreams__{s.Name}__HttpAddress", $"http://127.0.0.1:{ports[(s.Name, 0)].Http}"),
             KeyValuePair.Create($"Downstreams__{s.Name}__GrpcAddress", $"http://127.0.0.1:{ports[(s.Name, 0)].Grpc}"),
         }).ToDictionary();
+
+    /// <summary>
+    /// What the gateway gets besides: <c>Downstreams:{name}:HttpAddresses</c> of EVERY instance (its cluster's
+    /// destinations: two Kitchen instances are load balanced), the demo signing key and the demo token endpoint
+    /// (`./ftgo up` is the demo profile), then <see cref="LaunchOptions.GatewaySettings"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> GatewayEnvironment()
+    {
+        var environment = options.Services.Where(s => !s.IsGateway).SelectMany(s => Enumerable.Range(0, options.InstancesOf(s))
+                .Where(i => ports.ContainsKey((s.Name, i)))
+                .Select(i => KeyValuePair.Create($"Downstreams__{s.Name}__HttpAddresses__{i}", $"http://127.0.0.1:{ports[(s.Name, i)].Http}")))
+            .ToDictionary();
+        environment["Gateway__Jwt__SigningKey"] = SystemCatalog.DemoSigningKey;
+        environment["Gateway__DemoTokens__Enabled"] = "true";
+        foreach (var (key, value) in options.GatewaySettings)
+        {
+            environment[key] = value;
+        }
+        return environment;
+    }
 
     public string ConnectionString(ServiceDefinition service) =>
         $"{PostgresServer};Database={options.DatabasePrefix}{service.DatabaseName}";
@@ -230,22 +260,26 @@ public sealed class FtgoSystem : IAsyncDisposable
             ? ["--Instance:Index", instance.ToString(), "--Instance:Count", options.InstancesOf(service).ToString()]
             : [];
         var name = instance == 0 ? service.Name : $"{service.Name}-{instance + 1}";
+        string[] grpcArguments = service.GrpcPort is null ? [] : ["--Grpc:Port", grpcPort.ToString()];
+        var environment = new Dictionary<string, string?>(
+            (service.IsGateway ? DownstreamAddresses().Concat(GatewayEnvironment()) : DownstreamAddresses()).Select(a => KeyValuePair.Create(a.Key, (string?)a.Value)))
+        {
+            ["ConnectionStrings__RabbitMq"] = RabbitMqUri,
+            ["Messaging__ChannelPrefix"] = options.ChannelPrefix,
+            // Telemetry to the trace viewer, if one runs (OpenTelemetry in the service defaults reads these).
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = TraceViewer?.OtlpEndpoint,
+            ["OTEL_SERVICE_NAME"] = service.Name,
+            ["FTGO_FAULTS_ENABLED"] = options.FaultsEnabled ? "true" : null,
+            ["DOTNET_ENVIRONMENT"] = null,
+            ["ASPNETCORE_ENVIRONMENT"] = null,
+        };
+        if (service.ConnectionName is { } connectionName)
+        {
+            environment[$"ConnectionStrings__{connectionName}"] = ConnectionString(service);
+        }
         var process = ManagedProcess.Start(name, ConsoleLog.ColourFor(index + instance), "dotnet",
-            [assembly, "--urls", baseUrl, "--Grpc:Port", grpcPort.ToString(), .. instanceArguments],
-            workingDirectory: Path.GetDirectoryName(assembly), environment: new Dictionary<string, string?>(
-                DownstreamAddresses().Select(a => KeyValuePair.Create(a.Key, (string?)a.Value)))
-            {
-                [$"ConnectionStrings__{service.ConnectionName}"] = ConnectionString(service),
-                ["ConnectionStrings__RabbitMq"] = RabbitMqUri,
-                ["Messaging__ChannelPrefix"] = options.ChannelPrefix,
-                // Telemetry to the trace viewer, if one runs (OpenTelemetry in the service defaults reads these).
-                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = TraceViewer?.OtlpEndpoint,
-                ["OTEL_SERVICE_NAME"] = service.Name,
-                ["FTGO_FAULTS_ENABLED"] = options.FaultsEnabled ? "true" : null,
-                ["DOTNET_ENVIRONMENT"] = null,
-                ["ASPNETCORE_ENVIRONMENT"] = null,
-            });
-        var running = new RunningService(service, baseUrl, $"http://127.0.0.1:{grpcPort}", process, instance);
+            [assembly, "--urls", baseUrl, .. grpcArguments, .. instanceArguments], workingDirectory: Path.GetDirectoryName(assembly), environment);
+        var running = new RunningService(service, baseUrl, service.GrpcPort is null ? "" : $"http://127.0.0.1:{grpcPort}", process, instance);
         lock (services)
         {
             services.Add(running);

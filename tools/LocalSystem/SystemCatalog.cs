@@ -5,9 +5,11 @@ namespace FoodOrdering.LocalSystem;
 /// <param name="ProjectDirectory">Relative to the repository root.</param>
 /// <param name="AssemblyName">The built dll is bin/{Configuration}/net10.0/{AssemblyName}.dll.</param>
 /// <param name="RestPort">Default HTTP port (ARCHITECTURE.md "Ports").</param>
-/// <param name="ConnectionName">Its ConnectionStrings entry for its own database.</param>
-/// <param name="GrpcPort">Default HTTP/2-only gRPC port (passed as Grpc:Port).</param>
-public sealed record ServiceDefinition(string Name, string ProjectDirectory, string AssemblyName, int RestPort, string ConnectionName, int GrpcPort)
+/// <param name="ConnectionName">Its ConnectionStrings entry for its own database (null: it has none, like the gateway).</param>
+/// <param name="GrpcPort">Default HTTP/2-only gRPC port (passed as Grpc:Port; null: it serves no gRPC).</param>
+/// <param name="IsGateway">The API gateway: started after the services, and told where every instance of each is.</param>
+public sealed record ServiceDefinition(string Name, string ProjectDirectory, string AssemblyName, int RestPort, string? ConnectionName, int? GrpcPort,
+    bool IsGateway = false)
 {
     public string DatabaseName => $"ftgo_{Name}";
 
@@ -24,7 +26,16 @@ public static class SystemCatalog
         new("kitchen", "services/Kitchen", "FoodOrdering.Kitchen", 8082, "KitchenDb", 9082),
         new("accounting", "services/Accounting", "FoodOrdering.Accounting", 8083, "AccountingDb", 9083),
         new("order", "services/Order", "FoodOrdering.Order", 8084, "OrderDb", 9084),
+        // The single public entry: no database, no gRPC; it starts last, once the services it routes to are ready.
+        new("gateway", "gateway", "FoodOrdering.Gateway", 8080, ConnectionName: null, GrpcPort: null, IsGateway: true),
     ];
+
+    /// <summary>
+    /// The key the gateway signs and checks its tokens with when the launcher starts it: a documented demo
+    /// value, not a secret (gateway/appsettings.Development.json has the same for an IDE run). A real
+    /// deployment sets its own Gateway:Jwt:SigningKey; the gateway refuses to start without one.
+    /// </summary>
+    public const string DemoSigningKey = "ftgo-demo-signing-key-not-a-secret-0123456789";
 
     /// <summary>
     /// Private infrastructure ports: not the system-wide servers' (5432, 5672, 15672, 25672), and below

@@ -32,7 +32,12 @@ public static class UpCommand
         {
             ConsoleLog.Info($"RabbitMQ     {rabbitMq.AmqpUri}  management UI {rabbitMq.ManagementUrl} (guest/guest)");
         }
-        foreach (var service in system.Services)
+        // The gateway first: the one address a client needs.
+        foreach (var gateway in system.Services.Where(s => s.Definition.IsGateway))
+        {
+            ConsoleLog.Info($"{gateway.Name,-12} {gateway.BaseUrl}  the single entry: {gateway.BaseUrl}/api/v1/...  every OpenAPI document at {gateway.BaseUrl}/swagger  demo tokens: POST {gateway.BaseUrl}/api/v1/auth/token");
+        }
+        foreach (var service in system.Services.Where(s => !s.Definition.IsGateway))
         {
             ConsoleLog.Info($"{service.Name,-12} {service.BaseUrl}  Swagger UI {service.BaseUrl}/swagger  gRPC {service.GrpcUrl} (h2c)  metrics {service.BaseUrl}/metrics");
         }
@@ -49,7 +54,7 @@ public static class UpCommand
         {
             // services/*/appsettings.Development.json name the default ports: say what an IDE run needs instead.
             ConsoleLog.Info("A default port was busy. To run a service from your IDE against these servers, set:");
-            foreach (var service in SystemCatalog.Services)
+            foreach (var service in SystemCatalog.Services.Where(s => s.ConnectionName is not null))
             {
                 ConsoleLog.Info($"  ConnectionStrings__{service.ConnectionName}={system.ConnectionString(service)}");
             }

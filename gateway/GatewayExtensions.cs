@@ -1,0 +1,69 @@
+using FoodOrdering.Gateway.Routing;
+using FoodOrdering.Gateway.Security;
+using FoodOrdering.ServiceDefaults;
+using Swashbuckle.AspNetCore.SwaggerUI;
+
+namespace FoodOrdering.Gateway;
+
+/// <summary>
+/// Everything the gateway registers. The routes themselves are configuration (appsettings.json,
+/// section <c>ReverseProxy</c>): which paths go to which service, which policy guards them, their timeouts.
+/// Code adds what configuration cannot say: where the services are (<see cref="DownstreamDestinations"/>),
+/// who the caller is (<see cref="EdgeSecurity"/>, <see cref="IdentityHeaders"/>), how much a client may
+/// ask (<see cref="ClientRateLimiting"/>), and errors as problem details (<see cref="ProxyErrors"/>).
+/// </summary>
+public static class GatewayExtensions
+{
+    public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddReverseProxy()
+            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .AddConfigFilter<DownstreamDestinations>()
+            .AddConfigFilter<RequestBodyLimit>()
+            .AddTransforms<IdentityHeaders>()
+            .AddTransforms<ApiPrefixInLocation>();
+        // Per-route "Timeout" in the ReverseProxy section is enforced by ASP.NET Core's request timeouts.
+        builder.Services.AddRequestTimeouts();
+
+        builder.AddEdgeSecurity();
+        builder.AddClientRateLimiting();
+
+        builder.Services.AddHttpClient(DownstreamReadiness.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(2));
+        builder.Services.AddHealthChecks().AddCheck<DownstreamReadiness>("downstreams", tags: [ServiceDefaultsExtensions.ReadyTag]);
+
+        // One Swagger UI for every service: each document is proxied by the swagger-{service} routes.
+        builder.Services.Configure<SwaggerUIOptions>(ui =>
+        {
+            ui.SwaggerEndpoint("/swagger/v1/swagger.json", "gateway v1");
+            foreach (var document in builder.Configuration.GetSection("Gateway:OpenApiDocuments").GetChildren())
+            {
+                foreach (var version in document.Get<string[]>() ?? [])
+                {
+                    ui.SwaggerEndpoint($"/swagger/{document.Key}/{version}/swagger.json", $"{document.Key} {version}");
+                }
+            }
+        });
+        return builder;
+    }
+
+    public static WebApplication MapGateway(this WebApplication app)
+    {
+        app.UseRequestTimeouts();
+        app.UseAuthentication();
+        // After authentication, so that a client is its token's subject; before authorization, so that
+        // refused attempts count too.
+        app.UseRateLimiter();
+        app.UseAuthorization();
+
+        app.MapDemoTokens();
+        app.MapGatewayAdmin();
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.Use(ProxyErrors.AsProblemDetailsAsync);
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+        return app;
+    }
+}
