@@ -3,6 +3,7 @@ using FoodOrdering.ServiceDefaults.Grpc;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -51,9 +52,18 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), tags: [LiveTag]);
 
         builder.Services.AddEndpointsApiExplorer();
-        builder.Services.AddSwaggerGen(o => o.SwaggerDoc("v1", new OpenApiInfo { Title = serviceTitle, Version = "v1" }));
+        builder.Services.AddSwaggerGen(o => o.SwaggerDoc("v1", new OpenApiInfo { Title = serviceTitle, Version = builder.Configuration.OpenApiVersion("v1") }));
         return builder;
     }
+
+    /// <summary>
+    /// The semantic version (MAJOR.MINOR.PATCH) in a document's <c>info.version</c>, from the service's
+    /// <c>OpenApi:Versions:{document}</c> setting; the document name carries the major ("v1" -> 1.0.0 when unset).
+    /// api/baseline holds the released documents, and the API compatibility tests hold the two together
+    /// (docs/api-evolution.md).
+    /// </summary>
+    public static string OpenApiVersion(this IConfiguration configuration, string document) =>
+        configuration[$"OpenApi:Versions:{document}"] ?? $"{document.TrimStart('v')}.0.0";
 
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {

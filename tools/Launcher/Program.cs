@@ -32,6 +32,7 @@ try
         "up" => await UpCommand.RunAsync(commandLine.Options, null, stop.Token),
         "demo" => await UpCommand.RunAsync(commandLine.Options, DemoCommand.RunStepsAsync, stop.Token),
         "infra" => await UpCommand.RunAsync(commandLine.Options with { InfrastructureOnly = true }, null, stop.Token),
+        "api-baseline" => await ApiBaselineCommand.RunAsync(commandLine.Options, stop.Token),
         _ => await TestCommand.RunAsync(commandLine.Options.RepositoryRoot, commandLine.TestArguments, stop.Token),
     };
 }

@@ -7,7 +7,7 @@ using FoodOrdering.LocalSystem.Processes;
 namespace FoodOrdering.Launcher.Commands;
 
 /// <summary>
-/// `./ftgo test`: install what the tests need (system packages as root, grpc-js with npm), check the
+/// `./ftgo test`: install what the tests need (system packages as root, grpc-js, buf and @asyncapi/diff with npm), check the
 /// style, start ONE private PostgreSQL and ONE RabbitMQ for the whole run, hand them to every test
 /// assembly through FTGO_POSTGRES / FTGO_RABBITMQ, run `dotnet test`, stop them, print a summary.
 /// </summary>
@@ -16,13 +16,17 @@ public static partial class TestCommand
     /// <summary>The grpc-js peer of the gRPC interop tests (package.json, package-lock.json).</summary>
     private const string InteropFolder = "tests/FoodOrdering.Grpc.Tests/interop";
 
+    /// <summary>The breaking-change checkers of the API compatibility tests: buf and @asyncapi/diff (docs/api-evolution.md).</summary>
+    private const string ApiToolsFolder = "api";
+
     public static async Task<int> RunAsync(string repositoryRoot, IReadOnlyList<string> testArguments, CancellationToken stop)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"ftgo-test-{Environment.ProcessId}");
         var options = new LaunchOptions { DataDirectory = dataDirectory, FreePorts = true, InfrastructureOnly = true };
         // Everything a fresh Debian machine lacks, named in one install line, or installed in one apt-get run as root.
         await Prerequisites.OfThisMachine.EnsureInstalledAsync([.. options.SystemPackages, .. Prerequisites.TestTools], stop);
-        await InstallGrpcJsAsync(Path.Combine(repositoryRoot, InteropFolder), stop);
+        await NpmCiAsync(Path.Combine(repositoryRoot, InteropFolder), stop);
+        await NpmCiAsync(Path.Combine(repositoryRoot, ApiToolsFolder), stop);
         // Style is part of the build (fix with: dotnet format FoodOrdering.sln).
         ConsoleLog.Info("dotnet format --verify-no-changes");
         await Tool.RunAsync("dotnet", ["format", Path.Combine(repositoryRoot, "FoodOrdering.sln"), "--verify-no-changes", "--no-restore"], stop);
@@ -47,7 +51,7 @@ public static partial class TestCommand
     }
 
     /// <summary>`npm ci` when node_modules is missing or older than package-lock.json; otherwise nothing.</summary>
-    private static async Task InstallGrpcJsAsync(string folder, CancellationToken stop)
+    private static async Task NpmCiAsync(string folder, CancellationToken stop)
     {
         var modules = Path.Combine(folder, "node_modules");
         if (Directory.Exists(modules) && Directory.GetLastWriteTimeUtc(modules) >= File.GetLastWriteTimeUtc(Path.Combine(folder, "package-lock.json")))
