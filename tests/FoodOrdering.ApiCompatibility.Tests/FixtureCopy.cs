@@ -6,21 +6,26 @@ namespace FoodOrdering.ApiCompatibility.Tests;
 /// </summary>
 public sealed class FixtureCopy : IDisposable
 {
+    /// <summary>A copy of one folder (its content at the top) or one file (under its own name).</summary>
     public FixtureCopy(string source)
+        : this((source, Directory.Exists(source) ? "" : Path.GetFileName(source)))
+    {
+    }
+
+    /// <summary>Copies of several folders or files, each at the relative path given.</summary>
+    public FixtureCopy(params (string Source, string Target)[] items)
     {
         Folder = Directory.CreateTempSubdirectory("ftgo-api-fixture-").FullName;
-        if (Directory.Exists(source))
+        foreach (var (source, target) in items)
         {
-            foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+            var files = Directory.Exists(source)
+                ? Directory.GetFiles(source, "*", SearchOption.AllDirectories).Select(f => (f, Path.Combine(target, Path.GetRelativePath(source, f))))
+                : [(source, target)];
+            foreach (var (file, relative) in files)
             {
-                var copy = Path.Combine(Folder, Path.GetRelativePath(source, file));
-                Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-                File.Copy(file, copy);
+                Directory.CreateDirectory(Path.GetDirectoryName(PathOf(relative))!);
+                File.Copy(file, PathOf(relative));
             }
-        }
-        else
-        {
-            File.Copy(source, Path.Combine(Folder, Path.GetFileName(source)));
         }
     }
 
