@@ -41,6 +41,28 @@ public static class ApiBaselineCommand
             }
         }
 
+        // Say what this refresh records, breaking changes first: a breaking change belongs in a new major, not over the old one.
+        await TestCommand.NpmCiAsync(surface.ApiFolder, stop);
+        var baselines = surface.OpenApiBaselines();
+        List<CompatibilityReport> reports =
+        [
+            .. documents.Where(d => baselines.ContainsKey(d.Key)).Select(d => OpenApiCompatibility.Compare("openapi/" + d.Key, baselines[d.Key], d.Value)),
+            await ProtoCompatibility.CompareAsync(surface.ApiFolder, surface.ProtoBaselineFolder, surface.ProtoFolder, stop),
+            await AsyncApiCompatibility.CompareAsync(surface.ApiFolder, surface.AsyncApiBaseline, surface.AsyncApiDocument, stop),
+        ];
+        foreach (var change in reports.SelectMany(r => r.Changes).OrderByDescending(c => c.Kind))
+        {
+            ConsoleLog.Info($"recording {change}");
+        }
+        foreach (var added in documents.Keys.Except(baselines.Keys))
+        {
+            ConsoleLog.Info($"recording a new document: openapi/{added}");
+        }
+        foreach (var removed in baselines.Keys.Except(documents.Keys))
+        {
+            ConsoleLog.Info($"recording breaking: openapi/{removed} is no longer served");
+        }
+
         surface.RefreshBaseline(documents);
         foreach (var file in Directory.GetFiles(surface.BaselineFolder, "*", SearchOption.AllDirectories).Order())
         {

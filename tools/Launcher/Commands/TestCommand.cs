@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using FoodOrdering.ApiCompatibility;
 using FoodOrdering.LocalSystem;
 using FoodOrdering.LocalSystem.Infrastructure;
 using FoodOrdering.LocalSystem.Processes;
@@ -16,9 +17,6 @@ public static partial class TestCommand
     /// <summary>The grpc-js peer of the gRPC interop tests (package.json, package-lock.json).</summary>
     private const string InteropFolder = "tests/FoodOrdering.Grpc.Tests/interop";
 
-    /// <summary>The breaking-change checkers of the API compatibility tests: buf and @asyncapi/diff (docs/api-evolution.md).</summary>
-    private const string ApiToolsFolder = "api";
-
     public static async Task<int> RunAsync(string repositoryRoot, IReadOnlyList<string> testArguments, CancellationToken stop)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"ftgo-test-{Environment.ProcessId}");
@@ -26,7 +24,8 @@ public static partial class TestCommand
         // Everything a fresh Debian machine lacks, named in one install line, or installed in one apt-get run as root.
         await Prerequisites.OfThisMachine.EnsureInstalledAsync([.. options.SystemPackages, .. Prerequisites.TestTools], stop);
         await NpmCiAsync(Path.Combine(repositoryRoot, InteropFolder), stop);
-        await NpmCiAsync(Path.Combine(repositoryRoot, ApiToolsFolder), stop);
+        // The breaking-change checkers of the API compatibility tests: buf and @asyncapi/diff (docs/api-evolution.md).
+        await NpmCiAsync(new ApiSurface(repositoryRoot).ApiFolder, stop);
         // Style is part of the build (fix with: dotnet format FoodOrdering.sln).
         ConsoleLog.Info("dotnet format --verify-no-changes");
         await Tool.RunAsync("dotnet", ["format", Path.Combine(repositoryRoot, "FoodOrdering.sln"), "--verify-no-changes", "--no-restore"], stop);
@@ -51,7 +50,7 @@ public static partial class TestCommand
     }
 
     /// <summary>`npm ci` when node_modules is missing or older than package-lock.json; otherwise nothing.</summary>
-    private static async Task NpmCiAsync(string folder, CancellationToken stop)
+    public static async Task NpmCiAsync(string folder, CancellationToken stop)
     {
         var modules = Path.Combine(folder, "node_modules");
         if (Directory.Exists(modules) && Directory.GetLastWriteTimeUtc(modules) >= File.GetLastWriteTimeUtc(Path.Combine(folder, "package-lock.json")))
