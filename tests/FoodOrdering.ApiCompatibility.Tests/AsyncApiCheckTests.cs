@@ -45,6 +45,18 @@ public sealed class AsyncApiCheckTests : IDisposable
     }
 
     [Fact]
+    public async Task An_added_optional_field_with_a_new_minor_version_is_minor()
+    {
+        copy.Replace(Document, AccountOpenedLimit, AccountOpenedLimit + "          currency:\n            type: string\n");
+        copy.Replace(Document, "info:\n  title: FoodOrdering messaging\n  version: 1.0.0\n", "info:\n  title: FoodOrdering messaging\n  version: 1.1.0\n");
+
+        var report = await CompareAsync();
+
+        Assert.True(report.Passes, report.ToString());
+        Assert.All(report.Changes, c => Assert.Equal(ChangeKind.Minor, c.Kind));
+    }
+
+    [Fact]
     public async Task A_breaking_change_passes_with_a_new_major_version()
     {
         copy.Replace(Document, AccountOpenedLimit, "          singleAuthorizationLimit:\n            type: number\n");
@@ -53,7 +65,8 @@ public sealed class AsyncApiCheckTests : IDisposable
         var report = await CompareAsync();
 
         Assert.True(report.Passes, report.ToString());
-        Assert.NotEmpty(report.Breaking);
+        var change = Assert.Single(report.Breaking);
+        Assert.Equal("/components/messages/AccountOpened/payload/properties/singleAuthorizationLimit/type", change.Where);
     }
 
     [Fact]

@@ -17,6 +17,8 @@ public static class ProtoCompatibility
 
     public static async Task<CompatibilityReport> CompareAsync(string apiFolder, string baselineFolder, string protoFolder, CancellationToken cancellationToken)
     {
+        // Absolute inputs: buf reads a relative one as part of the module at "." that --config describes.
+        (baselineFolder, protoFolder) = (Path.GetFullPath(baselineFolder), Path.GetFullPath(protoFolder));
         var buf = Path.Combine(apiFolder, "node_modules", ".bin", "buf");
         if (!File.Exists(buf))
         {
