@@ -17,7 +17,11 @@ public sealed class TodaysApisTests(TodaysApisTests.RunningServices services) : 
     {
         // A baseline without its document is a removed API version; a document without one was never
         // released: `./ftgo api-baseline` records it.
-        Assert.Equal(Surface.OpenApiBaselines().Keys, services.OpenApiDocuments.Keys);
+        var baselines = Surface.OpenApiBaselines().Keys;
+        var served = services.OpenApiDocuments.Keys;
+
+        Assert.True(baselines.SequenceEqual(served), $"served: {string.Join(", ", served)}; baselines: {string.Join(", ", baselines)}. " +
+            "Release a new document with `./ftgo api-baseline`; a document no longer served is a breaking change (docs/api-evolution.md).");
     }
 
     [Fact]
