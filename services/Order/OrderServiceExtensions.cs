@@ -1,11 +1,15 @@
 using FoodOrdering.Contracts.Kitchen;
+using FoodOrdering.Grpc.Contracts.Consumer.V1;
 using FoodOrdering.Messaging;
+using FoodOrdering.Order.Api;
 using FoodOrdering.Order.Application;
 using FoodOrdering.Order.Messaging;
 using FoodOrdering.Order.Persistence;
+using FoodOrdering.Order.Proxies;
 using FoodOrdering.Order.Sagas;
 using FoodOrdering.ServiceDefaults;
 using FoodOrdering.ServiceDefaults.Grpc;
+using FoodOrdering.ServiceDefaults.Resilience;
 using OpenTelemetry.Metrics;
 
 namespace FoodOrdering.Order;
@@ -19,6 +23,13 @@ public static class OrderServiceExtensions
         // gRPC (Grpc.AspNetCore) on its own HTTP/2-only port ("Grpc:Port", default 9084); REST stays on --urls.
         builder.AddGrpcServer(defaultPort: 9084);
         builder.Services.AddScoped<OrderService>();
+        builder.Services.AddOptions<OrderOptions>().BindConfiguration(OrderOptions.SectionName);
+        // REST v1 and v2 (URL and media type), their links, and ?expand= through the Consumer service's proxy.
+        builder.AddOrderApiVersioning();
+        builder.Services.AddSingleton<OrderLinks>();
+        builder.Services.AddScoped<OrderExpansion>();
+        builder.AddGrpcServiceProxy<ConsumerService.ConsumerServiceClient>(ConsumerServiceProxy.Downstream);
+        builder.Services.AddScoped<ConsumerServiceProxy>();
         builder.Services.AddScoped<OrderSagaActions>();
         builder.Services.AddSingleton<MenuReplicaMetrics>();
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(MenuReplicaMetrics.MeterName));

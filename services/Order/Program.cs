@@ -4,12 +4,13 @@ using FoodOrdering.Order.Grpc;
 using FoodOrdering.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults("FTGO Order service");
+builder.AddServiceDefaults("FTGO Order service", "v1", "v2");
 builder.AddOrderService();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.MapOrdersApiV1();
+app.UseOrderMediaTypes();
+app.MapOrdersApi();
 app.MapGrpcService<OrderGrpcService>();
 
 await app.ApplyMigrationsAsync();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FoodOrdering.ServiceDefaults.Faults;
 using FoodOrdering.ServiceDefaults.Grpc;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -7,7 +8,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace FoodOrdering.ServiceDefaults;
 
@@ -27,7 +30,14 @@ public static class ServiceDefaultsExtensions
     /// <summary>In /health only: the broker and the outbox (a service keeps answering while they are away).</summary>
     public const string MessagingTag = "messaging";
 
-    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceTitle)
+    /// <param name="builder">The service's builder.</param>
+    /// <param name="serviceTitle">The title of its OpenAPI documents.</param>
+    /// <param name="apiVersions">
+    /// One OpenAPI document per major version of the service's REST API, at /swagger/{version}/swagger.json and
+    /// in the Swagger UI's list: "v1" unless the service serves more (endpoints whose API explorer group name
+    /// is the version land in its document; ungrouped endpoints in every one).
+    /// </param>
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceTitle, params string[] apiVersions)
     {
         builder.AddTelemetry();
 
@@ -52,7 +62,16 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), tags: [LiveTag]);
 
         builder.Services.AddEndpointsApiExplorer();
-        builder.Services.AddSwaggerGen(o => o.SwaggerDoc("v1", new OpenApiInfo { Title = serviceTitle, Version = builder.Configuration.OpenApiVersion("v1") }));
+        builder.Services.AddSwaggerGen(o =>
+        {
+            foreach (var version in apiVersions.Length > 0 ? apiVersions : ["v1"])
+            {
+                o.SwaggerDoc(version, new OpenApiInfo { Title = serviceTitle, Version = builder.Configuration.OpenApiVersion(version) });
+            }
+        });
+
+        // Only with Faults:Enabled / FTGO_FAULTS_ENABLED (the demo): added latency and errors, switched at /_admin/faults.
+        builder.AddFaultInjection();
         return builder;
     }
 
@@ -69,6 +88,8 @@ public static class ServiceDefaultsExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // When enabled: /_admin/faults, and injected latency and errors for REST calls (not for the endpoints below).
+        app.UseFaultInjection();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
@@ -78,7 +99,14 @@ public static class ServiceDefaultsExtensions
         app.MapGrpcDefaults();
 
         app.UseSwagger();
-        app.UseSwaggerUI();
+        var documents = app.Services.GetRequiredService<IOptions<SwaggerGenOptions>>().Value.SwaggerGeneratorOptions.SwaggerDocs;
+        app.UseSwaggerUI(o =>
+        {
+            foreach (var (name, info) in documents)
+            {
+                o.SwaggerEndpoint($"/swagger/{name}/swagger.json", $"{info.Title} {name}");
+            }
+        });
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using FoodOrdering.ServiceDefaults.Faults;
 using FoodOrdering.ServiceDefaults.Resilience;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -26,7 +27,7 @@ public static class TelemetryExtensions
     public static readonly List<string> Sources = ["FoodOrdering.Messaging", "MassTransit"];
 
     /// <summary>The meters of our building blocks and of the libraries that have their own.</summary>
-    public static readonly List<string> Meters = ["FoodOrdering.Messaging", ServiceProxyTelemetry.MeterName, "Polly", "MassTransit"];
+    public static readonly List<string> Meters = ["FoodOrdering.Messaging", ServiceProxyTelemetry.MeterName, FaultTelemetry.MeterName, "Polly", "MassTransit"];
 
     public const string MetricsPath = "/metrics";
 

@@ -40,6 +40,9 @@ public sealed class LauncherTests
         await using var launcher = await LauncherProcess.StartAsync(sharedInfrastructure: false, ["demo", "--free-ports", "--no-trace-viewer", "--data-dir", data.Folder]);
         // Each demo step throws (and the launcher exits) if a response is not the one it expects.
         await launcher.WaitForLineAsync("Demo finished.", TimeSpan.FromMinutes(3));
+        // The demo is a teaching setting: every service injects faults on command.
+        Assert.Contains("/_admin/faults", launcher.Output);
+        Assert.Equal(HttpStatusCode.OK, await FaultsEndpointStatusAsync(launcher.Output, "kitchen"));
         // The launcher lists what it started (services, RabbitMQ, epmd, postmaster) for exactly this check.
         var started = data.StartedPids();
         Assert.Equal(SystemCatalog.Services.Count + 3, started.Count);
@@ -68,6 +71,8 @@ public sealed class LauncherTests
         Assert.Equal(2, kitchens.Count);
         Assert.Contains(kitchens, line => line.Contains("kitchen-2 "));
         Assert.Equal(2, kitchens.Select(line => line[line.IndexOf("http://", StringComparison.Ordinal)..].Split(' ')[0]).Distinct().Count());
+        // `up` without --faults: no fault injection.
+        Assert.Equal(HttpStatusCode.NotFound, await FaultsEndpointStatusAsync(launcher.Output, "kitchen-2"));
 
         Posix.Signal(launcher.Pid, Posix.SigInt);
         await launcher.WaitForExitAsync(TimeSpan.FromMinutes(1));
@@ -94,5 +99,14 @@ public sealed class LauncherTests
                     .Any(post => spans.Any(s => s.Trace == post.Trace && s.Name == "consumer-events publish"));
             },
             TimeSpan.FromSeconds(60), "the sign-up's trace, request and publish, in the trace viewer", CancellationToken.None);
+    }
+
+    /// <summary>GET /_admin/faults on the service the launcher listed as <paramref name="service"/> (its Swagger UI line).</summary>
+    private static async Task<HttpStatusCode> FaultsEndpointStatusAsync(string launcherOutput, string service)
+    {
+        var line = launcherOutput.Split('\n').First(l => l.Contains($" {service} ") && l.Contains("Swagger UI"));
+        var baseUrl = line[line.IndexOf("http://", StringComparison.Ordinal)..].Split(' ')[0];
+        using var http = new HttpClient();
+        return (await http.GetAsync($"{baseUrl}/_admin/faults")).StatusCode;
     }
 }

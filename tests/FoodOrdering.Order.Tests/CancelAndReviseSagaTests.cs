@@ -25,7 +25,7 @@ public sealed class CancelAndReviseSagaTests(OrderServiceFactory service) : ICla
         Assert.Equal("CANCEL_PENDING", await CancelAsync(orderId));
         Assert.Equal("CANCEL_PENDING", await CancelAsync(orderId)); // idempotent: the same answer, no second saga
         Assert.Equal(1, await service.Database.ScalarAsync<long>($"SELECT count(*) FROM saga_instances WHERE saga_type = 'cancel-order' AND saga_key = '{orderId}'"));
-        Assert.Equal(["self"], (await service.GetOrderAsync(orderId))["_links"]!.AsObject().Select(l => l.Key));
+        Assert.Equal(["self", "consumer", "ticket"], (await service.GetOrderAsync(orderId))["_links"]!.AsObject().Select(l => l.Key));
 
         await participants.ReplyAsync(await participants.ExpectAsync<BeginCancelTicket>(orderId), new TicketCancellationBegun(orderId, 79));
         var reverse = await participants.ExpectAsync<ReverseAuthorization>(orderId);
@@ -54,7 +54,7 @@ public sealed class CancelAndReviseSagaTests(OrderServiceFactory service) : ICla
         await service.WaitForStateAsync(orderId, "APPROVED");
         var order = await service.GetOrderAsync(orderId);
         Assert.Equal("the ticket is already being prepared", order["refusalReason"]!.GetValue<string>());
-        Assert.Equal(["self", "cancel", "revise"], order["_links"]!.AsObject().Select(l => l.Key));
+        Assert.Equal(["self", "cancel", "revise", "consumer", "ticket"], order["_links"]!.AsObject().Select(l => l.Key));
         Assert.Contains("not cancelled", (await participants.ExpectAsync<NotifyConsumer>(orderId)).As<NotifyConsumer>().Subject);
         await service.WaitUntilOutboxSentAsync();
         Assert.Empty(await participants.PendingCommandsAsync(orderId)); // no ReverseAuthorization: the card stays authorized

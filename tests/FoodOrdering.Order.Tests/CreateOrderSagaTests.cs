@@ -128,7 +128,7 @@ public sealed class CreateOrderSagaTests(OrderServiceFactory service) : IClassFi
         await service.WaitForStateAsync(orderId, "REJECTED");
         var order = await service.GetOrderAsync(orderId);
         Assert.Equal("card declined: account disabled", order["rejectionReason"]!.GetValue<string>());
-        Assert.Equal(["self"], order["_links"]!.AsObject().Select(l => l.Key));
+        Assert.Equal(["self", "consumer"], order["_links"]!.AsObject().Select(l => l.Key)); // no ticket: it was cancelled
         Assert.Contains("card declined: account disabled", (await participants.ExpectAsync<NotifyConsumer>(orderId)).As<NotifyConsumer>().Text);
         Assert.Equal(["OrderCreated", "OrderRejected"], await service.OrderEventsAsync(events, orderId, count: 2));
         Assert.Equal("Failed", await service.Database.ScalarAsync<string>($"SELECT status FROM saga_instances WHERE saga_key = '{orderId}'"));

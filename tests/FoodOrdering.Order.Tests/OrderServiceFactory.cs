@@ -90,13 +90,19 @@ public class OrderServiceFactory() : ServiceFactory<OrderDbContext>("OrderDb")
     public async Task<long> ApprovedOrderAsync(SagaParticipants participants, long consumerId)
     {
         var orderId = await PlaceOrderAsync(consumerId);
+        await ApproveAsync(participants, orderId, consumerId);
+        return orderId;
+    }
+
+    /// <summary>The test, as every participant, approves a placed order; its NotifyConsumer taken.</summary>
+    public async Task ApproveAsync(SagaParticipants participants, long orderId, long consumerId)
+    {
         await participants.ReplyAsync(await participants.ExpectAsync<ValidateOrderByConsumer>(orderId), new ConsumerVerified(consumerId, orderId));
         await participants.ReplyAsync(await participants.ExpectAsync<CreateTicket>(orderId), new TicketCreated(orderId, 79));
         await participants.ReplyAsync(await participants.ExpectAsync<AuthorizeCard>(orderId), new CardAuthorized(consumerId, orderId, 89, "24.68"));
         await participants.ReplyAsync(await participants.ExpectAsync<ConfirmCreateTicket>(orderId), new TicketCreationConfirmed(orderId, 79));
         await WaitForStateAsync(orderId, "APPROVED");
         await participants.ExpectAsync<NotifyConsumer>(orderId);
-        return orderId;
     }
 
     /// <summary>The types of the order's next <paramref name="count"/> events on a queue watching order-events.</summary>

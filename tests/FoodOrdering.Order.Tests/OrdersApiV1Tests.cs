@@ -27,7 +27,7 @@ public sealed class OrdersApiV1Tests(OrderServiceFactory service) : IClassFixtur
             line["quantity"]!.GetValue<int>(), line["price"]!.GetValue<string>()));
         Assert.Null(order["rejectionReason"]);
         Assert.Equal($"/v1/orders/{orderId}", order["_links"]!["self"]!["href"]!.GetValue<string>());
-        Assert.Equal(["self"], order["_links"]!.AsObject().Select(l => l.Key));
+        Assert.Equal(["self", "consumer"], order["_links"]!.AsObject().Select(l => l.Key));
     }
 
     [Fact]
@@ -37,8 +37,10 @@ public sealed class OrdersApiV1Tests(OrderServiceFactory service) : IClassFixtur
 
         var links = (await service.GetOrderAsync(orderId))["_links"]!;
 
-        Assert.Equal(["self", "cancel", "revise"], links.AsObject().Select(l => l.Key));
+        Assert.Equal(["self", "cancel", "revise", "consumer", "ticket"], links.AsObject().Select(l => l.Key));
         Assert.Equal($"/v1/orders/{orderId}/cancel", links["cancel"]!["href"]!.GetValue<string>());
+        Assert.EndsWith("/v1/consumers/31", links["consumer"]!["href"]!.GetValue<string>());
+        Assert.EndsWith("/v1/tickets/79", links["ticket"]!["href"]!.GetValue<string>()); // the ticket id of TicketCreated
         Assert.Equal($"/v1/orders/{orderId}/revise", links["revise"]!["href"]!.GetValue<string>());
     }
 

@@ -99,7 +99,7 @@ public sealed class RespondFirstTests(OrderServiceFactory service) : IClassFixtu
         await db.Orders.SingleAsync(o => o.Id == orderId); // read at this version...
         await ExecuteAsync($"UPDATE orders SET version = version + 1 WHERE id = {orderId}"); // ...then someone else saves
 
-        var refused = await Assert.ThrowsAsync<FoodOrdering.Domain.DomainException>(() => orders.CancelAsync(orderId, CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<FoodOrdering.Domain.DomainException>(() => orders.CancelAsync(orderId, null, CancellationToken.None));
 
         Assert.Contains("changed at the same time", refused.Message);
         Assert.Equal(0, await service.Database.ScalarAsync<long>($"SELECT count(*) FROM saga_instances WHERE saga_type = 'cancel-order' AND saga_key = '{orderId}'"));

@@ -29,9 +29,12 @@ public sealed class TestSystem : IAsyncDisposable
     /// <summary>The channel prefix of this system's services (exchanges and queues are named prefix + channel).</summary>
     public string ChannelPrefix => options.ChannelPrefix;
 
-    /// <summary>Starts the services named (all of <see cref="SystemCatalog"/> when null) and waits until each is ready.</summary>
+    /// <summary>
+    /// Starts the services named (all of <see cref="SystemCatalog"/> when null) and waits until each is ready;
+    /// <paramref name="faultsEnabled"/>: with fault injection on, as `./ftgo demo` starts them.
+    /// </summary>
     public static async Task<TestSystem> StartAsync(IReadOnlyCollection<string>? serviceNames = null, bool traceViewer = false,
-        CancellationToken cancellationToken = default, IReadOnlyDictionary<string, int>? instances = null)
+        CancellationToken cancellationToken = default, IReadOnlyDictionary<string, int>? instances = null, bool faultsEnabled = false)
     {
         var postgresServer = await TestInfrastructure.PostgresServerAsync();
         var options = new LaunchOptions
@@ -46,6 +49,7 @@ public sealed class TestSystem : IAsyncDisposable
             Instances = instances ?? new Dictionary<string, int>(),
             Services = [.. SystemCatalog.Services.Where(s => serviceNames is null || serviceNames.Contains(s.Name))],
             TraceViewer = traceViewer,
+            FaultsEnabled = faultsEnabled,
         };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromMinutes(2));

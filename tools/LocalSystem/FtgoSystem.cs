@@ -25,6 +25,13 @@ public sealed record LaunchOptions
     /// <summary>Start the trace viewer too, and have the services export their telemetry to it (`./ftgo up`; not in tests).</summary>
     public bool TraceViewer { get; init; }
 
+    /// <summary>
+    /// Every service injects faults on command (FTGO_FAULTS_ENABLED=true: <c>POST /_admin/faults</c>, a
+    /// teaching aid): `./ftgo demo` and `./ftgo up --faults`. Off otherwise, even if the launcher's own
+    /// environment has the variable.
+    /// </summary>
+    public bool FaultsEnabled { get; init; }
+
     /// <summary>Prefix for the services' database names, so test runs never share state.</summary>
     public string DatabasePrefix { get; init; } = "";
 
@@ -234,6 +241,7 @@ public sealed class FtgoSystem : IAsyncDisposable
                 // Telemetry to the trace viewer, if one runs (OpenTelemetry in the service defaults reads these).
                 ["OTEL_EXPORTER_OTLP_ENDPOINT"] = TraceViewer?.OtlpEndpoint,
                 ["OTEL_SERVICE_NAME"] = service.Name,
+                ["FTGO_FAULTS_ENABLED"] = options.FaultsEnabled ? "true" : null,
                 ["DOTNET_ENVIRONMENT"] = null,
                 ["ASPNETCORE_ENVIRONMENT"] = null,
             });

@@ -21,7 +21,10 @@ public static class OrderFlowBenchmark
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static async Task RunAsync(int orders, int concurrency)
+    public static Task RunAsync(int orders, int concurrency) => WithSystemAsync(system => MeasureAsync(system, orders, concurrency));
+
+    /// <summary>Starts every service as its own Release process on a private PostgreSQL and RabbitMQ, measures, stops all of it.</summary>
+    public static async Task WithSystemAsync(Func<FtgoSystem, Task> measure)
     {
         var options = new LaunchOptions
         {
@@ -36,7 +39,7 @@ public static class OrderFlowBenchmark
         var system = await FtgoSystem.StartAsync(options, new CancellationTokenSource(TimeSpan.FromMinutes(3)).Token);
         try
         {
-            await MeasureAsync(system, orders, concurrency);
+            await measure(system);
         }
         finally
         {
@@ -166,7 +169,7 @@ public static class OrderFlowBenchmark
         }
     }
 
-    private static async Task<long> PostForIdAsync(HttpClient http, string url, object body, string idField)
+    internal static async Task<long> PostForIdAsync(HttpClient http, string url, object body, string idField)
     {
         using var response = await http.PostAsJsonAsync(url, body, Json);
         var text = await response.Content.ReadAsStringAsync();
@@ -177,7 +180,7 @@ public static class OrderFlowBenchmark
         return JsonDocument.Parse(text).RootElement.GetProperty(idField).GetInt64();
     }
 
-    private static double Percentile(List<double> sorted, int percentile) =>
+    internal static double Percentile(List<double> sorted, int percentile) =>
         sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1)];
 
     /// <summary>User + system CPU time of each service process and of PostgreSQL and RabbitMQ with their children (Linux /proc).</summary>

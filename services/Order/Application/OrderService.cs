@@ -4,8 +4,10 @@ using FoodOrdering.Messaging.Sagas;
 using FoodOrdering.Order.Domain;
 using FoodOrdering.Order.Messaging;
 using FoodOrdering.Order.Persistence;
+using FoodOrdering.Order.Proxies;
 using FoodOrdering.Order.Sagas;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using OrderAggregate = FoodOrdering.Order.Domain.Order;
 
@@ -19,6 +21,8 @@ namespace FoodOrdering.Order.Application;
 /// </summary>
 public sealed class OrderService(
     OrderDbContext db,
+    IOptions<OrderOptions> options,
+    ConsumerServiceProxy consumers,
     TransactionalOutbox outbox,
     SagaOrchestrator<CreateOrderSaga, CreateOrderSagaData> createOrderSaga,
     SagaOrchestrator<CancelOrderSaga, CancelOrderSagaData> cancelOrderSaga,
@@ -39,6 +43,15 @@ public sealed class OrderService(
         var restaurant = await db.Restaurants.FindAsync([restaurantId], cancellationToken)
             ?? throw new OrderNotPricedException($"There is no restaurant {restaurantId}.");
         var order = OrderAggregate.Create(consumerId, restaurantId, restaurant.Price(lineItems), delivery);
+        if (options.Value.Validation == OrderValidation.Synchronous)
+        {
+            // The anti-pattern of the chapter, on purpose: the order now waits for the Consumer service, so it
+            // can be placed only while that service is up (ServiceUnavailableException: REST 503).
+            if (await consumers.ValidateOrderByConsumerAsync(consumerId, order.OrderTotal, cancellationToken) is { } refusal)
+            {
+                throw new OrderRefusedException(refusal);
+            }
+        }
         await db.Orders.AddAsync(order, cancellationToken); // the id comes from the order_ids sequence (HiLo), before the INSERT
         if (idempotency is not null)
         {
@@ -69,11 +82,13 @@ public sealed class OrderService(
 
     /// <summary>
     /// Cancels an APPROVED order: CANCEL_PENDING, with CancelOrderSaga started. An order already
-    /// CANCEL_PENDING or CANCELLED is returned as it is (cancelling twice is cancelling once).
+    /// CANCEL_PENDING or CANCELLED is returned as it is (cancelling twice is cancelling once). With
+    /// <paramref name="expectedVersions"/> (REST If-Match), only an order still at one of them changes.
     /// </summary>
-    public async Task<OrderAggregate> CancelAsync(long orderId, CancellationToken cancellationToken)
+    public async Task<OrderAggregate> CancelAsync(long orderId, IReadOnlySet<int>? expectedVersions, CancellationToken cancellationToken)
     {
         var order = await FindAsync(orderId, cancellationToken);
+        CheckVersion(order, expectedVersions);
         if (order.BeginCancel())
         {
             await cancelOrderSaga.StartAsync(new CancelOrderSagaData
@@ -88,9 +103,11 @@ public sealed class OrderService(
     }
 
     /// <summary>Revises an APPROVED order's line items: REVISION_PENDING, with ReviseOrderSaga started; the old order stands until it succeeds.</summary>
-    public async Task<OrderAggregate> ReviseAsync(long orderId, IReadOnlyList<RequestedLineItem> revisedLineItems, CancellationToken cancellationToken)
+    public async Task<OrderAggregate> ReviseAsync(long orderId, IReadOnlyList<RequestedLineItem> revisedLineItems, IReadOnlySet<int>? expectedVersions,
+        CancellationToken cancellationToken)
     {
         var order = await FindAsync(orderId, cancellationToken);
+        CheckVersion(order, expectedVersions);
         var restaurant = await db.Restaurants.FindAsync([order.RestaurantId], cancellationToken)
             ?? throw new OrderNotPricedException($"There is no restaurant {order.RestaurantId}.");
         var revised = restaurant.Price(revisedLineItems);
@@ -123,6 +140,16 @@ public sealed class OrderService(
         return await FindAsync(key.OrderId, cancellationToken);
     }
 
+    // The client's precondition on what it read; a change between this check and the save is still caught
+    // by optimistic concurrency (SaveAsync).
+    private static void CheckVersion(OrderAggregate order, IReadOnlySet<int>? expectedVersions)
+    {
+        if (expectedVersions is not null && !expectedVersions.Contains(order.Version))
+        {
+            throw new OrderVersionMismatchException(order.Id, order.Version);
+        }
+    }
+
     // Optimistic concurrency: the order row changed since it was read (a saga reply, another request).
     private async Task SaveAsync(CancellationToken cancellationToken)
     {
@@ -137,8 +164,32 @@ public sealed class OrderService(
     }
 }
 
+/// <summary>How POST /v1/orders validates an order (configuration section <c>Order</c>).</summary>
+public sealed class OrderOptions
+{
+    public const string SectionName = "Order";
+
+    /// <summary>Asynchronous (the default): respond first, CreateOrderSaga validates later.</summary>
+    public OrderValidation Validation { get; set; } = OrderValidation.Asynchronous;
+}
+
+public enum OrderValidation
+{
+    Asynchronous,
+
+    /// <summary>A lab switch: the consumer is validated by a synchronous gRPC call before the order is accepted.</summary>
+    Synchronous,
+}
+
+/// <summary>A synchronous validation said no (REST 422).</summary>
+public sealed class OrderRefusedException(string reason) : DomainException($"The order is refused: {reason}");
+
 /// <summary>An Idempotency-Key header and the fingerprint of the request body it came with.</summary>
 public sealed record IdempotencyRequest(string Key, string Fingerprint);
+
+/// <summary>The order is no longer at the version the request expected (REST 412, If-Match).</summary>
+public sealed class OrderVersionMismatchException(long orderId, int version)
+    : DomainException($"Order {orderId} is at version {version} now, not at the one the If-Match header names; read it again (its ETag) and decide again.");
 
 /// <summary>The same Idempotency-Key with a different request (REST 422).</summary>
 public sealed class IdempotencyKeyReusedException(string key)

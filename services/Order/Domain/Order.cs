@@ -17,6 +17,7 @@ public sealed class Order
     {
         LineItems = [];
         Delivery = null!;
+        StateHistory = [];
     }
 
     private Order(long consumerId, long restaurantId, IReadOnlyList<OrderLineItem> lineItems, DeliveryInformation delivery)
@@ -26,6 +27,7 @@ public sealed class Order
         LineItems = lineItems;
         Delivery = delivery;
         State = OrderState.ApprovalPending;
+        StateHistory = [new OrderStateChange(State, DateTimeOffset.UtcNow)];
     }
 
     public long Id { get; private set; }
@@ -44,6 +46,12 @@ public sealed class Order
     /// <summary>Why the last cancel or revise was refused (the order went back to APPROVED unchanged).</summary>
     public string? RefusalReason { get; private set; }
 
+    /// <summary>Every state the order has been in, oldest first, with when it entered it (saved with the order, in the same transaction).</summary>
+    public IReadOnlyList<OrderStateChange> StateHistory { get; private set; }
+
+    /// <summary>The Kitchen ticket of this order, known once CreateOrderSaga approved it.</summary>
+    public long? TicketId { get; private set; }
+
     /// <summary>The row's version, for optimistic concurrency.</summary>
     public int Version { get; private set; }
 
@@ -61,10 +69,11 @@ public sealed class Order
 
     public static Money Total(IEnumerable<OrderLineItem> lineItems) => lineItems.Aggregate(Money.Zero, (sum, item) => sum + item.Total);
 
-    /// <summary>APPROVAL_PENDING -> APPROVED (CreateOrderSaga's last step).</summary>
-    public void Approve()
+    /// <summary>APPROVAL_PENDING -> APPROVED (CreateOrderSaga's last step), with the ticket the kitchen created for it.</summary>
+    public void Approve(long? ticketId = null)
     {
         Require(OrderState.ApprovalPending, "approve");
+        TicketId = ticketId;
         MoveTo(OrderState.Approved);
     }
 
@@ -146,6 +155,7 @@ public sealed class Order
     private void MoveTo(OrderState state)
     {
         State = state;
+        StateHistory = [.. StateHistory, new OrderStateChange(state, DateTimeOffset.UtcNow)];
         Version++;
     }
 
@@ -161,6 +171,9 @@ public sealed class Order
         }
     }
 }
+
+/// <summary>The order entered <paramref name="State"/> at <paramref name="At"/>.</summary>
+public sealed record OrderStateChange(OrderState State, DateTimeOffset At);
 
 /// <summary>The order's state does not allow what was asked (REST 409).</summary>
 public sealed class IllegalOrderTransitionException(long orderId, OrderState state, string action)

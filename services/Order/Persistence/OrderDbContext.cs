@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using FoodOrdering.Messaging;
 using FoodOrdering.Order.Domain;
 using Microsoft.EntityFrameworkCore;
@@ -16,7 +17,11 @@ namespace FoodOrdering.Order.Persistence;
 /// </summary>
 public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options) : DbContext(options)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // States by their wire name ("APPROVED"), as in the state column.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter<OrderState>(JsonNamingPolicy.SnakeCaseUpper) },
+    };
 
     public DbSet<OrderAggregate> Orders => Set<OrderAggregate>();
     public DbSet<Restaurant> Restaurants => Set<Restaurant>();
@@ -40,6 +45,8 @@ public sealed class OrderDbContext(DbContextOptions<OrderDbContext> options) : D
             order.Property(o => o.RejectionReason).HasColumnName("rejection_reason");
             AsJson(order.Property(o => o.PendingRevision).HasColumnName("pending_revision"));
             order.Property(o => o.RefusalReason).HasColumnName("refusal_reason");
+            AsJson(order.Property(o => o.StateHistory).HasColumnName("state_history"));
+            order.Property(o => o.TicketId).HasColumnName("ticket_id");
             order.Property(o => o.Version).HasColumnName("version").IsConcurrencyToken();
             order.Ignore(o => o.OrderTotal);
         });

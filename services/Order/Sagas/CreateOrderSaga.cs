@@ -47,7 +47,7 @@ public sealed class CreateOrderSaga : SagaDefinition<CreateOrderSagaData>
             .Send(data => new ConfirmCreateTicket(data.OrderId))
             .OnReply<TicketCreationConfirmed>();
         Step("approve order")
-            .Local<OrderSagaActions>((orders, data) => orders.ApproveAsync(data.OrderId));
+            .Local<OrderSagaActions>((orders, data) => orders.ApproveAsync(data.OrderId, data.TicketId));
         Step("notify consumer")
             .Notify(data => OrderNotifications.Approved(data.ConsumerId, data.OrderId, data.OrderTotal));
     }

@@ -18,10 +18,10 @@ public sealed class OrderSagaActions(OrderDbContext db, TransactionalOutbox outb
 {
     // CreateOrderSaga
 
-    public async Task ApproveAsync(long orderId)
+    public async Task ApproveAsync(long orderId, long? ticketId)
     {
         var order = await LoadAsync(orderId);
-        order.Approve();
+        order.Approve(ticketId);
         outbox.Publish(OrderMessages.Approved(order), Key(order));
     }
 

@@ -1,3 +1,4 @@
+using FoodOrdering.ServiceDefaults.Faults;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -14,8 +15,8 @@ namespace FoodOrdering.ServiceDefaults.Grpc;
 public static class GrpcServerExtensions
 {
     /// <summary>
-    /// Grpc.AspNetCore with our status mapping (<see cref="GrpcExceptionInterceptor"/>) and message size
-    /// limits, health and reflection, listening on "Grpc:Host":"Grpc:Port" (default
+    /// Grpc.AspNetCore with our status mapping (<see cref="GrpcExceptionInterceptor"/>), fault injection
+    /// when it is enabled (<see cref="Faults.FaultInjectionInterceptor"/>), message size limits, health and reflection, listening on "Grpc:Host":"Grpc:Port" (default
     /// 127.0.0.1:<paramref name="defaultPort"/>), HTTP/2 only: cleartext HTTP/2 must be the only protocol
     /// of its port, because without TLS Kestrel cannot tell an HTTP/1.1 request from an h2c one. REST
     /// stays on the URLs from --urls.
@@ -26,9 +27,14 @@ public static class GrpcServerExtensions
         builder.Configuration.GetSection(GrpcEndpointOptions.SectionName).Bind(endpoint);
         builder.Services.AddSingleton(endpoint);
 
+        var faultsEnabled = builder.AddFaultInjection();
         builder.Services.AddGrpc(o =>
         {
             o.Interceptors.Add<GrpcExceptionInterceptor>();
+            if (faultsEnabled)
+            {
+                o.Interceptors.Add<FaultInjectionInterceptor>(); // latency and UNAVAILABLE on command (/_admin/faults)
+            }
             o.MaxReceiveMessageSize = endpoint.MaxMessageSize;
             o.MaxSendMessageSize = endpoint.MaxMessageSize;
         });

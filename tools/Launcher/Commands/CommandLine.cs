@@ -12,7 +12,7 @@ public sealed record CommandLine(string Command, LaunchOptions Options, IReadOnl
         usage: ./ftgo <command> [options]
 
           up      start PostgreSQL, RabbitMQ and every service; stream logs; Ctrl+C stops everything
-          demo    like up, then walk through the system with printed curl commands
+          demo    like up, then walk through the system with printed curl commands (with --faults)
           infra   start only PostgreSQL and RabbitMQ (e.g. to run a service from your IDE)
           test    install what the tests need, then run every test against one shared PostgreSQL
                   and RabbitMQ [extra dotnet test args, e.g. --filter Name~Launcher]
@@ -24,6 +24,7 @@ public sealed record CommandLine(string Command, LaunchOptions Options, IReadOnl
           --data-dir DIR    where the private PostgreSQL/RabbitMQ keep their data (default: .ftgo/)
           --no-trace-viewer do not start the trace viewer (the Aspire dashboard, http://127.0.0.1:{SystemCatalog.TraceViewerPort})
           --kitchen-instances N  start N Kitchen instances (1-8) sharing the sharded kitchen-service-commands channel
+          --faults          every service injects latency and errors on command (POST /_admin/faults; see docs/labs.md)
 
         environment:
           FTGO_POSTGRES     use this PostgreSQL (e.g. Host=127.0.0.1;Port=5432;Username=ftgo;Password=ftgo)
@@ -56,6 +57,9 @@ public sealed record CommandLine(string Command, LaunchOptions Options, IReadOnl
                     break;
                 case "--no-trace-viewer":
                     options = options with { TraceViewer = false };
+                    break;
+                case "--faults":
+                    options = options with { FaultsEnabled = true };
                     break;
                 case "--data-dir" when i + 1 < args.Count:
                     options = options with { DataDirectory = Path.GetFullPath(args[++i]) };

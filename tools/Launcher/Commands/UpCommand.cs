@@ -10,7 +10,7 @@ public static class UpCommand
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         await using var system = await FtgoSystem.StartAsync(options, stop);
-        PrintUrls(system, started.Elapsed);
+        PrintUrls(system, options, started.Elapsed);
         if (afterStart is not null)
         {
             await afterStart(system, stop);
@@ -21,7 +21,7 @@ public static class UpCommand
         return 0;
     }
 
-    public static void PrintUrls(FtgoSystem system, TimeSpan startUp)
+    public static void PrintUrls(FtgoSystem system, LaunchOptions options, TimeSpan startUp)
     {
         ConsoleLog.Info($"All healthy in {startUp.TotalSeconds:0.0} s.");
         if (system.Postgres is { } postgres)
@@ -35,6 +35,11 @@ public static class UpCommand
         foreach (var service in system.Services)
         {
             ConsoleLog.Info($"{service.Name,-12} {service.BaseUrl}  Swagger UI {service.BaseUrl}/swagger  gRPC {service.GrpcUrl} (h2c)  metrics {service.BaseUrl}/metrics");
+        }
+        if (options.FaultsEnabled && system.Services.Count > 0)
+        {
+            // Fault injection (docs/labs.md, "Partial failure with injected faults"): on any service; DELETE clears.
+            ConsoleLog.Info($$"""Faults       on: curl -X POST {{system.Services[0].BaseUrl}}/_admin/faults -H 'Content-Type: application/json' -d '{"latencyMs":500,"errorRatio":0.5,"scope":"all"}'""");
         }
         if (system.TraceViewer is { } viewer)
         {
