@@ -4,6 +4,7 @@ using FoodOrdering.ServiceDefaults.Grpc;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -65,7 +66,7 @@ public static class ServiceDefaultsExtensions
         {
             foreach (var version in apiVersions.Length > 0 ? apiVersions : ["v1"])
             {
-                o.SwaggerDoc(version, new OpenApiInfo { Title = serviceTitle, Version = version });
+                o.SwaggerDoc(version, new OpenApiInfo { Title = serviceTitle, Version = builder.Configuration.OpenApiVersion(version) });
             }
         });
 
@@ -73,6 +74,15 @@ public static class ServiceDefaultsExtensions
         builder.AddFaultInjection();
         return builder;
     }
+
+    /// <summary>
+    /// The semantic version (MAJOR.MINOR.PATCH) in a document's <c>info.version</c>, from the service's
+    /// <c>OpenApi:Versions:{document}</c> setting; the document name carries the major ("v1" -> 1.0.0 when unset).
+    /// api/baseline holds the released documents, and the API compatibility tests hold the two together
+    /// (docs/api-evolution.md).
+    /// </summary>
+    public static string OpenApiVersion(this IConfiguration configuration, string document) =>
+        configuration[$"OpenApi:Versions:{document}"] ?? $"{document.TrimStart('v')}.0.0";
 
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {

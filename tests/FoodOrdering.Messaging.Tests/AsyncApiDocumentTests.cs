@@ -46,6 +46,17 @@ public sealed class AsyncApiDocumentTests
         }
     }
 
+    [Fact]
+    public void Every_documented_message_carries_the_schema_version_of_its_contract()
+    {
+        foreach (var (type, attribute) in Contracts)
+        {
+            var version = Block($"    {type.Name}:").SingleOrDefault(l => l.StartsWith("      x-schema-version:"));
+
+            Assert.Equal($"      x-schema-version: {attribute.SchemaVersion}", version);
+        }
+    }
+
     /// <summary>The names at <paramref name="indent"/> directly below the line <paramref name="parent"/>.</summary>
     private static List<string> KeysUnder(string parent, int indent, string[]? lines = null)
     {

@@ -33,6 +33,7 @@ try
         // The demo is a teaching setting: fault injection on (POST /_admin/faults on any service).
         "demo" => await UpCommand.RunAsync(commandLine.Options with { FaultsEnabled = true }, DemoCommand.RunStepsAsync, stop.Token),
         "infra" => await UpCommand.RunAsync(commandLine.Options with { InfrastructureOnly = true }, null, stop.Token),
+        "api-baseline" => await ApiBaselineCommand.RunAsync(commandLine.Options, stop.Token),
         _ => await TestCommand.RunAsync(commandLine.Options.RepositoryRoot, commandLine.TestArguments, stop.Token),
     };
 }

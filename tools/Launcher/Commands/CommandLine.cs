@@ -16,6 +16,8 @@ public sealed record CommandLine(string Command, LaunchOptions Options, IReadOnl
           infra   start only PostgreSQL and RabbitMQ (e.g. to run a service from your IDE)
           test    install what the tests need, then run every test against one shared PostgreSQL
                   and RabbitMQ [extra dotnet test args, e.g. --filter Name~Launcher]
+          api-baseline  record today's APIs (OpenAPI, .proto, AsyncAPI) as the released ones in
+                  api/baseline, on purpose (docs/api-evolution.md)
 
         options (up, demo, infra):
           --free-ports      use any free ports instead of the defaults ({string.Join(", ", SystemCatalog.Services.Select(s => s.RestPort))}, {SystemCatalog.PostgresPort}, {SystemCatalog.RabbitMqAmqpPort}, {SystemCatalog.RabbitMqManagementPort})
@@ -30,7 +32,7 @@ public sealed record CommandLine(string Command, LaunchOptions Options, IReadOnl
           FTGO_NO_INSTALL   never run apt-get, even as root; print what to install instead
         """;
 
-    private static readonly string[] Commands = ["up", "demo", "infra", "test"];
+    private static readonly string[] Commands = ["up", "demo", "infra", "test", "api-baseline"];
 
     /// <summary>The command line, or null after printing what is wrong with it and the usage.</summary>
     public static CommandLine? Parse(IReadOnlyList<string> args)

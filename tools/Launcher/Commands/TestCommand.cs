@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using FoodOrdering.ApiCompatibility;
 using FoodOrdering.LocalSystem;
 using FoodOrdering.LocalSystem.Infrastructure;
 using FoodOrdering.LocalSystem.Processes;
@@ -7,7 +8,7 @@ using FoodOrdering.LocalSystem.Processes;
 namespace FoodOrdering.Launcher.Commands;
 
 /// <summary>
-/// `./ftgo test`: install what the tests need (system packages as root, grpc-js with npm), check the
+/// `./ftgo test`: install what the tests need (system packages as root, grpc-js, buf and @asyncapi/diff with npm), check the
 /// style, start ONE private PostgreSQL and ONE RabbitMQ for the whole run, hand them to every test
 /// assembly through FTGO_POSTGRES / FTGO_RABBITMQ, run `dotnet test`, stop them, print a summary.
 /// </summary>
@@ -22,7 +23,9 @@ public static partial class TestCommand
         var options = new LaunchOptions { DataDirectory = dataDirectory, FreePorts = true, InfrastructureOnly = true };
         // Everything a fresh Debian machine lacks, named in one install line, or installed in one apt-get run as root.
         await Prerequisites.OfThisMachine.EnsureInstalledAsync([.. options.SystemPackages, .. Prerequisites.TestTools], stop);
-        await InstallGrpcJsAsync(Path.Combine(repositoryRoot, InteropFolder), stop);
+        await NpmCiAsync(Path.Combine(repositoryRoot, InteropFolder), stop);
+        // The breaking-change checkers of the API compatibility tests: buf and @asyncapi/diff (docs/api-evolution.md).
+        await NpmCiAsync(new ApiSurface(repositoryRoot).ApiFolder, stop);
         // Style is part of the build (fix with: dotnet format FoodOrdering.sln).
         ConsoleLog.Info("dotnet format --verify-no-changes");
         await Tool.RunAsync("dotnet", ["format", Path.Combine(repositoryRoot, "FoodOrdering.sln"), "--verify-no-changes", "--no-restore"], stop);
@@ -47,7 +50,7 @@ public static partial class TestCommand
     }
 
     /// <summary>`npm ci` when node_modules is missing or older than package-lock.json; otherwise nothing.</summary>
-    private static async Task InstallGrpcJsAsync(string folder, CancellationToken stop)
+    public static async Task NpmCiAsync(string folder, CancellationToken stop)
     {
         var modules = Path.Combine(folder, "node_modules");
         if (Directory.Exists(modules) && Directory.GetLastWriteTimeUtc(modules) >= File.GetLastWriteTimeUtc(Path.Combine(folder, "package-lock.json")))
