@@ -21,6 +21,9 @@ public static class OrderServiceExtensions
         builder.Services.AddScoped<OrderService>();
         builder.Services.AddScoped<OrderSagaActions>();
         builder.Services.AddSingleton<MenuReplicaMetrics>();
+        // WatchOrder's feed: every committed change of an order's state, whichever instance made it (LISTEN/NOTIFY).
+        builder.Services.AddSingleton<OrderChangeFeed>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OrderChangeFeed>());
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(MenuReplicaMetrics.MeterName));
         builder.AddMessaging<OrderDbContext>("order", "OrderDb", messaging => messaging
             // The menu replica (publish/subscribe): queue order-service.restaurant-events.
