@@ -10,6 +10,7 @@ builder.AddOrderService();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapOrdersApiV1();
+app.MapConsumerActivityApiV1();
 app.MapGrpcService<OrderGrpcService>();
 
 await app.ApplyMigrationsAsync();

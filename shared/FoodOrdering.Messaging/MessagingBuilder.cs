@@ -54,13 +54,34 @@ public sealed class MessagingBuilder(IServiceCollection services, MessagingOptio
         return Add<TReply, THandler>(replyChannel, binding: null);
     }
 
-    /// <summary>Subscribes to an event channel: a queue of the subscribing service, bound to the channel.</summary>
+    /// <summary>
+    /// Subscribes to an event channel, or to a query channel (publish/async responses; the handler answers
+    /// with <see cref="Outbox.TransactionalOutbox.Reply"/>): a queue of the subscribing service, bound to the channel.
+    /// </summary>
     public MessagingBuilder Subscribe<TEvent, THandler>(string subscriberService)
         where TEvent : class
         where THandler : class, IMessageHandler<TEvent>
     {
-        var channel = Expect<TEvent>(MessageKind.Event, "Subscribe").Channel!;
+        var contract = MessageContracts.For(typeof(TEvent));
+        var channel = (contract.Kind is MessageKind.Event or MessageKind.Query
+            ? contract
+            : throw new InvalidOperationException($"Subscribe takes an Event or a Query contract; {contract.Name} is a {contract.Kind}.")).Channel!;
         return Add<TEvent, THandler>(Channels.SubscriberQueue(subscriberService, channel), new Binding(channel, Sharded: false));
+    }
+
+    /// <summary>
+    /// Consumes the replies to this service's queries (publish/async responses) from its reply channel,
+    /// WITHOUT the inbox: such a reply changes no data (it completes a request waiting in memory), so a
+    /// duplicate or a late one is dropped by its gatherer and there is nothing to deduplicate in the database.
+    /// </summary>
+    public MessagingBuilder HandleQueryReply<TReply, THandler>(string replyChannel)
+        where TReply : class
+        where THandler : class, IMessageHandler<TReply>
+    {
+        Expect<TReply>(MessageKind.Reply, "HandleQueryReply");
+        services.TryAddScoped<THandler>();
+        subscriptions.Add(new Subscription(replyChannel, null, typeof(QueryReplyConsumer<TReply, THandler>), THandler.Name, typeof(THandler)));
+        return this;
     }
 
     /// <summary>Consumes this instance's partitions of a sharded channel (see <see cref="ShardedChannel"/>).</summary>
