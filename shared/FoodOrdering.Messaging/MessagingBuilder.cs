@@ -20,6 +20,9 @@ namespace FoodOrdering.Messaging;
 /// </summary>
 public sealed class MessagingBuilder(IServiceCollection services, MessagingOptions options)
 {
+    /// <summary>Names this process's own queues (<see cref="HandleQueryReply{TReply, THandler}"/>).</summary>
+    private static readonly string InstanceId = $"{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
+
     private readonly List<Subscription> subscriptions = [];
 
     /// <summary>Attempts after the first one before a message that fails for good goes to the error queue.</summary>
@@ -73,6 +76,9 @@ public sealed class MessagingBuilder(IServiceCollection services, MessagingOptio
     /// Consumes the replies to this service's queries (publish/async responses) from its reply channel,
     /// WITHOUT the inbox: such a reply changes no data (it completes a request waiting in memory), so a
     /// duplicate or a late one is dropped by its gatherer and there is nothing to deduplicate in the database.
+    /// The request waits in ONE process, whichever instance served it, so every instance also reads a
+    /// copy of every reply from a queue of its own (auto-deleted when the process goes), bound to the reply
+    /// channel; the channel's own queue (which the relays declare before they send) is drained too.
     /// </summary>
     public MessagingBuilder HandleQueryReply<TReply, THandler>(string replyChannel)
         where TReply : class
@@ -80,7 +86,10 @@ public sealed class MessagingBuilder(IServiceCollection services, MessagingOptio
     {
         Expect<TReply>(MessageKind.Reply, "HandleQueryReply");
         services.TryAddScoped<THandler>();
-        subscriptions.Add(new Subscription(replyChannel, null, typeof(QueryReplyConsumer<TReply, THandler>), THandler.Name, typeof(THandler)));
+        var consumerType = typeof(QueryReplyConsumer<TReply, THandler>);
+        subscriptions.Add(new Subscription(replyChannel, null, consumerType, THandler.Name, typeof(THandler)));
+        subscriptions.Add(new Subscription($"{replyChannel}.{InstanceId}", new Binding(replyChannel, Sharded: false), consumerType, THandler.Name,
+            typeof(THandler), Temporary: true));
         return this;
     }
 
@@ -195,6 +204,12 @@ public sealed class MessagingBuilder(IServiceCollection services, MessagingOptio
                 // arguments as the relay declares: ChannelTopology).
                 endpoint.ConcurrentMessageLimit = 1;
                 endpoint.SingleActiveConsumer = true;
+                if (queue.Any(s => s.Temporary))
+                {
+                    // A queue of this process only: gone with it, so no queue fills up for an instance that left.
+                    endpoint.Durable = false;
+                    endpoint.AutoDelete = true;
+                }
 
                 // A transient failure (the database restarting or failing over, a deadlock) pauses the queue,
                 // retrying the same message with growing pauses for as long as it lasts: nothing good goes to
@@ -223,5 +238,5 @@ public sealed class MessagingBuilder(IServiceCollection services, MessagingOptio
     /// <summary>The channel (exchange) a queue is bound to, besides the exchange of its own name.</summary>
     private sealed record Binding(string Channel, bool Sharded);
 
-    private sealed record Subscription(string Queue, Binding? Binding, Type ConsumerType, string HandlerName, Type HandlerType);
+    private sealed record Subscription(string Queue, Binding? Binding, Type ConsumerType, string HandlerName, Type HandlerType, bool Temporary = false);
 }

@@ -118,3 +118,36 @@ public sealed class ConsumerActivityTests(WholeSystemFixture system) : IClassFix
 
     private static List<string> Missing(JsonNode activity) => [.. activity["missing"]!.AsArray().Select(m => m!.GetValue<string>())];
 }
+
+/// <summary>
+/// Two Order instances (as k8s/order.yaml runs them): whichever serves GET .../activity gathers every part,
+/// although the replies' channel queue is consumed by one of them: each instance reads its own copy.
+/// </summary>
+public sealed class ConsumerActivityWithTwoOrderInstancesTests
+{
+    [Fact]
+    public async Task Each_Order_instance_gathers_all_three_parts_of_the_requests_it_serves()
+    {
+        await using var test = await TestSystem.StartAsync(instances: new Dictionary<string, int> { ["order"] = 2 });
+        using var flow = new OrderFlow(test);
+        var restaurantId = await flow.OpenRestaurantAsync();
+        var consumerId = await flow.SignUpAsync();
+        await flow.WaitForAccountAsync(consumerId);
+        var orderId = await flow.PlaceOrderAsync(consumerId, restaurantId, ("1", 2));
+        await flow.WaitForOrderAsync(orderId, "APPROVED");
+
+        using var http = new HttpClient();
+        Assert.Equal(2, test.Instances("order").Count);
+        foreach (var order in test.Instances("order"))
+        {
+            JsonNode? activity = null;
+            await Wait.UntilAsync(async _ =>
+                {
+                    activity = JsonNode.Parse(await http.GetStringAsync($"{order.BaseUrl}/v1/consumers/{consumerId}/activity"))!;
+                    return activity["missing"]!.AsArray().Count == 0;
+                },
+                TimeSpan.FromSeconds(90), $"{order.Name} to gather all three parts", CancellationToken.None, () => $"last answer: {activity}");
+            Assert.Equal(orderId, Assert.Single(activity!["tickets"]!.AsArray())!["orderId"]!.GetValue<long>());
+        }
+    }
+}

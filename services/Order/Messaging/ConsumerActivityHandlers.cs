@@ -42,7 +42,8 @@ public sealed class ConsumerActivityReplyHandler(ConsumerActivityGatherer gather
     {
         if (!gatherer.Offer(message.CorrelationId, part, message.Body))
         {
-            logger.LogInformation("Reply {MessageId} ({Part}) to query {CorrelationId} discarded: late, duplicate or not asked by this instance",
+            // Every instance reads a copy of every reply (MessagingBuilder.HandleQueryReply): most copies are not for it.
+            logger.LogDebug("Reply {MessageId} ({Part}) to query {CorrelationId} discarded: late, duplicate or not asked by this instance",
                 message.MessageId, part, message.CorrelationId);
         }
         return Task.CompletedTask;
