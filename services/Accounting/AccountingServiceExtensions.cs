@@ -1,6 +1,7 @@
 using FoodOrdering.Accounting.Messaging;
 using FoodOrdering.Accounting.Persistence;
 using FoodOrdering.Contracts.Accounting;
+using FoodOrdering.Contracts.Activity;
 using FoodOrdering.Contracts.Consumer;
 using FoodOrdering.Domain;
 using FoodOrdering.Messaging;
@@ -26,6 +27,8 @@ public static class AccountingServiceExtensions
         // sagas on accounting-service-commands, each answered on the reply channel it names.
         builder.AddMessaging<AccountingDbContext>("accounting", "AccountingDb", messaging => messaging
             .Subscribe<ConsumerCreated, OpenAccountHandler>("accounting")
+            // Publish/async responses: the Accounting part of a consumer's activity (queue accounting-service.consumer-activity-queries).
+            .Subscribe<GetConsumerActivity, ConsumerAuthorizationsQueryHandler>("accounting")
             .Handle<AuthorizeCard, AuthorizeCardHandler>()
             .Handle<ReverseAuthorization, ReverseAuthorizationHandler>()
             .Handle<ReviseAuthorization, ReviseAuthorizationHandler>());

@@ -1,3 +1,4 @@
+using FoodOrdering.Contracts.Activity;
 using FoodOrdering.Contracts.Kitchen;
 using FoodOrdering.Kitchen.Application;
 using FoodOrdering.Kitchen.Messaging;
@@ -42,7 +43,9 @@ public static class KitchenServiceExtensions
             .HandleSharded<UndoBeginCancelTicket, UndoBeginCancelTicketHandler>(shards)
             .HandleSharded<BeginReviseTicket, BeginReviseTicketHandler>(shards)
             .HandleSharded<ConfirmReviseTicket, ConfirmReviseTicketHandler>(shards)
-            .HandleSharded<UndoBeginReviseTicket, UndoBeginReviseTicketHandler>(shards));
+            .HandleSharded<UndoBeginReviseTicket, UndoBeginReviseTicketHandler>(shards)
+            // Publish/async responses: the Kitchen part of a consumer's activity (queue kitchen-service.consumer-activity-queries).
+            .Subscribe<GetConsumerActivity, ConsumerTicketsQueryHandler>("kitchen"));
         return builder;
     }
 }

@@ -1,3 +1,5 @@
+using FoodOrdering.Contracts;
+using FoodOrdering.Contracts.Activity;
 using FoodOrdering.Contracts.Kitchen;
 using FoodOrdering.Grpc.Contracts.Consumer.V1;
 using FoodOrdering.Messaging;
@@ -32,11 +34,24 @@ public static class OrderServiceExtensions
         builder.Services.AddScoped<ConsumerServiceProxy>();
         builder.Services.AddScoped<OrderSagaActions>();
         builder.Services.AddSingleton<MenuReplicaMetrics>();
+        // WatchOrder's feed: every committed change of an order's state, whichever instance made it (LISTEN/NOTIFY).
+        builder.Services.AddSingleton<OrderChangeFeed>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OrderChangeFeed>());
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(MenuReplicaMetrics.MeterName));
+        // Publish/async responses: GET /v1/consumers/{consumerId}/activity gathers the parts for at most Order:Activity:Timeout.
+        builder.Services.AddSingleton(new ConsumerActivitySettings(builder.Configuration.GetValue("Order:Activity:Timeout", TimeSpan.FromSeconds(2))));
+        builder.Services.AddSingleton<ConsumerActivityGatherer>();
+        builder.Services.AddScoped<ConsumerActivityService>();
         builder.AddMessaging<OrderDbContext>("order", "OrderDb", messaging => messaging
             // The menu replica (publish/subscribe): queue order-service.restaurant-events.
             .Subscribe<RestaurantCreated, RestaurantCreatedHandler>("order")
             .Subscribe<RestaurantMenuRevised, RestaurantMenuRevisedHandler>("order")
+            // Scatter-gather: this service answers its own part of the query (queue order-service.consumer-activity-queries)
+            // and gathers every part's reply from its reply channel, without the inbox (read-only).
+            .Subscribe<GetConsumerActivity, ConsumerOrdersQueryHandler>("order")
+            .HandleQueryReply<ConsumerOrders, ConsumerActivityReplyHandler>(Channels.ConsumerActivityReplies)
+            .HandleQueryReply<ConsumerTickets, ConsumerActivityReplyHandler>(Channels.ConsumerActivityReplies)
+            .HandleQueryReply<ConsumerAuthorizations, ConsumerActivityReplyHandler>(Channels.ConsumerActivityReplies)
             // The sagas this service orchestrates, each with its reply channel ({name}-saga-replies).
             .AddSaga<CreateOrderSaga, CreateOrderSagaData>()
             .AddSaga<CancelOrderSaga, CancelOrderSagaData>()

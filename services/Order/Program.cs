@@ -12,6 +12,7 @@ app.MapDefaultEndpoints();
 app.UseMiddleware<OrderOwnerFilter>();
 app.UseOrderMediaTypes();
 app.MapOrdersApi();
+app.MapConsumerActivityApiV1();
 app.MapGrpcService<OrderGrpcService>();
 
 await app.ApplyMigrationsAsync();

@@ -44,6 +44,15 @@ public static class Channels
     /// <summary>Events of the Ticket aggregate.</summary>
     public const string TicketEvents = "ticket-events";
 
+    /// <summary>
+    /// Publish/async responses: GetConsumerActivity, published by the Order service to every service that
+    /// holds part of a consumer's activity (a queue per subscriber, as for events).
+    /// </summary>
+    public const string ConsumerActivityQueries = "consumer-activity-queries";
+
+    /// <summary>The Order service's reply channel for the answers to GetConsumerActivity (point-to-point).</summary>
+    public const string ConsumerActivityReplies = "consumer-activity-replies";
+
     /// <summary>The queue a subscribing service reads an event channel from.</summary>
     public static string SubscriberQueue(string subscriberService, string eventChannel) => $"{subscriberService}-service.{eventChannel}";
 }

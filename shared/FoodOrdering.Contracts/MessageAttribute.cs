@@ -11,6 +11,12 @@ public enum MessageKind
 
     /// <summary>Says that something happened to an aggregate; published on the aggregate's event channel.</summary>
     Event,
+
+    /// <summary>
+    /// Asks every subscriber of a publish-subscribe channel for its part (publish/async responses); each
+    /// answers with a reply on the reply channel the query names, with its correlation id.
+    /// </summary>
+    Query,
 }
 
 /// <summary>

@@ -20,6 +20,9 @@ namespace FoodOrdering.Messaging;
 /// </summary>
 public sealed class MessagingBuilder(IServiceCollection services, MessagingOptions options)
 {
+    /// <summary>Names this process's own queues (<see cref="HandleQueryReply{TReply, THandler}"/>).</summary>
+    private static readonly string InstanceId = $"{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
+
     private readonly List<Subscription> subscriptions = [];
 
     /// <summary>Attempts after the first one before a message that fails for good goes to the error queue.</summary>
@@ -54,13 +57,40 @@ public sealed class MessagingBuilder(IServiceCollection services, MessagingOptio
         return Add<TReply, THandler>(replyChannel, binding: null);
     }
 
-    /// <summary>Subscribes to an event channel: a queue of the subscribing service, bound to the channel.</summary>
+    /// <summary>
+    /// Subscribes to an event channel, or to a query channel (publish/async responses; the handler answers
+    /// with <see cref="Outbox.TransactionalOutbox.Reply"/>): a queue of the subscribing service, bound to the channel.
+    /// </summary>
     public MessagingBuilder Subscribe<TEvent, THandler>(string subscriberService)
         where TEvent : class
         where THandler : class, IMessageHandler<TEvent>
     {
-        var channel = Expect<TEvent>(MessageKind.Event, "Subscribe").Channel!;
+        var contract = MessageContracts.For(typeof(TEvent));
+        var channel = (contract.Kind is MessageKind.Event or MessageKind.Query
+            ? contract
+            : throw new InvalidOperationException($"Subscribe takes an Event or a Query contract; {contract.Name} is a {contract.Kind}.")).Channel!;
         return Add<TEvent, THandler>(Channels.SubscriberQueue(subscriberService, channel), new Binding(channel, Sharded: false));
+    }
+
+    /// <summary>
+    /// Consumes the replies to this service's queries (publish/async responses) from its reply channel,
+    /// WITHOUT the inbox: such a reply changes no data (it completes a request waiting in memory), so a
+    /// duplicate or a late one is dropped by its gatherer and there is nothing to deduplicate in the database.
+    /// The request waits in ONE process, whichever instance served it, so every instance also reads a
+    /// copy of every reply from a queue of its own (auto-deleted when the process goes), bound to the reply
+    /// channel; the channel's own queue (which the relays declare before they send) is drained too.
+    /// </summary>
+    public MessagingBuilder HandleQueryReply<TReply, THandler>(string replyChannel)
+        where TReply : class
+        where THandler : class, IMessageHandler<TReply>
+    {
+        Expect<TReply>(MessageKind.Reply, "HandleQueryReply");
+        services.TryAddScoped<THandler>();
+        var consumerType = typeof(QueryReplyConsumer<TReply, THandler>);
+        subscriptions.Add(new Subscription(replyChannel, null, consumerType, THandler.Name, typeof(THandler)));
+        subscriptions.Add(new Subscription($"{replyChannel}.{InstanceId}", new Binding(replyChannel, Sharded: false), consumerType, THandler.Name,
+            typeof(THandler), Temporary: true));
+        return this;
     }
 
     /// <summary>Consumes this instance's partitions of a sharded channel (see <see cref="ShardedChannel"/>).</summary>
@@ -174,6 +204,12 @@ public sealed class MessagingBuilder(IServiceCollection services, MessagingOptio
                 // arguments as the relay declares: ChannelTopology).
                 endpoint.ConcurrentMessageLimit = 1;
                 endpoint.SingleActiveConsumer = true;
+                if (queue.Any(s => s.Temporary))
+                {
+                    // A queue of this process only: gone with it, so no queue fills up for an instance that left.
+                    endpoint.Durable = false;
+                    endpoint.AutoDelete = true;
+                }
 
                 // A transient failure (the database restarting or failing over, a deadlock) pauses the queue,
                 // retrying the same message with growing pauses for as long as it lasts: nothing good goes to
@@ -202,5 +238,5 @@ public sealed class MessagingBuilder(IServiceCollection services, MessagingOptio
     /// <summary>The channel (exchange) a queue is bound to, besides the exchange of its own name.</summary>
     private sealed record Binding(string Channel, bool Sharded);
 
-    private sealed record Subscription(string Queue, Binding? Binding, Type ConsumerType, string HandlerName, Type HandlerType);
+    private sealed record Subscription(string Queue, Binding? Binding, Type ConsumerType, string HandlerName, Type HandlerType, bool Temporary = false);
 }

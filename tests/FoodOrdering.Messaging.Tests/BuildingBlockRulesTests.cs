@@ -16,9 +16,10 @@ public sealed class BuildingBlockRulesTests
     [Fact]
     public void Subscribing_to_a_command_or_handling_an_event_as_a_command_stops_the_start_up()
     {
-        Assert.Contains("takes a Event contract", Assert.Throws<InvalidOperationException>(() => Messaging().Subscribe<ProofRequest, RecordingHandler>("proof")).Message);
+        Assert.Contains("takes an Event or a Query contract", Assert.Throws<InvalidOperationException>(() => Messaging().Subscribe<ProofRequest, RecordingHandler>("proof")).Message);
         Assert.Contains("takes a Command contract", Assert.Throws<InvalidOperationException>(() => Messaging().Handle<ProofEvent, RecordingHandler>()).Message);
         Assert.Contains("takes a Reply contract", Assert.Throws<InvalidOperationException>(() => Messaging().HandleReply<ProofRequest, RecordingHandler>("x-replies")).Message);
+        Assert.Contains("takes a Reply contract", Assert.Throws<InvalidOperationException>(() => Messaging().HandleQueryReply<ProofEvent, RecordingHandler>("x-replies")).Message);
     }
 
     [Fact]

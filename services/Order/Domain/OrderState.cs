@@ -27,4 +27,7 @@ public static class OrderStates
     public static string Name(this OrderState state) => JsonNamingPolicy.SnakeCaseUpper.ConvertName(state.ToString());
 
     public static OrderState Parse(string name) => Enum.GetValues<OrderState>().Single(state => state.Name() == name);
+
+    /// <summary>A saga holds the order (a semantic lock): its state will change again without anyone asking.</summary>
+    public static bool IsPending(this OrderState state) => state is OrderState.ApprovalPending or OrderState.CancelPending or OrderState.RevisionPending;
 }

@@ -52,7 +52,7 @@ public sealed class IdempotentConsumer<TMessage, THandler>(THandler handler, DbC
         }
     }
 
-    private static IncomingMessage<TMessage> ReadHeaders(ConsumeContext<TMessage> context) => new(
+    internal static IncomingMessage<TMessage> ReadHeaders(ConsumeContext<TMessage> context) => new(
         context.Message,
         context.MessageId ?? throw new InvalidOperationException("A message without a message id cannot be deduplicated."),
         context.CorrelationId ?? Guid.Empty,

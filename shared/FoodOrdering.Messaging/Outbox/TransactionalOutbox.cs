@@ -30,7 +30,7 @@ public sealed class TransactionalOutbox(DbContext db)
     public Guid Send(object command, string key, string? replyChannel = null, Guid? correlationId = null) =>
         Add(command, MessageKind.Command, ChannelOf(command.GetType()), key, correlationId ?? Guid.NewGuid(), replyChannel);
 
-    /// <summary>Replies to a command on the reply channel it named, with its correlation id.</summary>
+    /// <summary>Replies to a command (or a query) on the reply channel it named, with its correlation id.</summary>
     public Guid Reply<TReply>(TReply reply, IncomingMessage command)
         where TReply : class =>
         Add(reply, MessageKind.Reply,
@@ -41,6 +41,14 @@ public sealed class TransactionalOutbox(DbContext db)
     public Guid Publish<TEvent>(TEvent domainEvent, string aggregateId, Guid? correlationId = null)
         where TEvent : class =>
         Add(domainEvent, MessageKind.Event, ChannelOf(typeof(TEvent)), aggregateId, correlationId ?? Guid.NewGuid(), replyChannel: null);
+
+    /// <summary>
+    /// Publishes a query on its publish-subscribe channel (publish/async responses): every subscriber may
+    /// answer with a <see cref="Reply"/> on <paramref name="replyChannel"/>, with <paramref name="correlationId"/>.
+    /// </summary>
+    public Guid PublishQuery<TQuery>(TQuery query, string key, string replyChannel, Guid correlationId)
+        where TQuery : class =>
+        Add(query, MessageKind.Query, ChannelOf(typeof(TQuery)), key, correlationId, replyChannel);
 
     private Guid Add(object message, MessageKind kind, string channel, string key, Guid correlationId, string? replyChannel)
     {

@@ -154,7 +154,7 @@ public sealed class BrokerPublisher(string rabbitMqUri, MessagingOptions options
         catch (PublishException e) when (e.IsReturn)
         {
             activity?.SetTag("messaging.rabbitmq.returned", true);
-            if (MessageContracts.Named(message.MessageType)?.Kind == MessageKind.Event)
+            if (MessageContracts.Named(message.MessageType)?.Kind is MessageKind.Event or MessageKind.Query)
             {
                 // Publish-subscribe: a subscriber receives what is published after its queue first exists.
                 if (channelsWithoutSubscriber.TryAdd(message.Channel, true))
