@@ -11,7 +11,8 @@ namespace FoodOrdering.Order.Api;
 /// whatever a client sent under these names); only this service knows an order's owner, so the check is
 /// here: another consumer's order, or an order placed for another consumer, is 403. Admins, and calls
 /// without the headers (reached directly, not through the gateway: not published outside the system),
-/// are not restricted. Applies to every version of the orders API (any route with an "orders" segment).
+/// are not restricted. Applies to every version of the orders API (any route with an "orders" segment) and to
+/// a consumer's own resources here (a route with a {consumerId}: the activity).
 /// </summary>
 public sealed class OrderOwnerFilter(RequestDelegate next)
 {
@@ -45,7 +46,7 @@ public sealed class OrderOwnerFilter(RequestDelegate next)
     }
 
     private static bool IsOrdersApi(RoutePattern pattern) =>
-        pattern.PathSegments.Any(s => s.Parts is [RoutePatternLiteralPart { Content: "orders" }]);
+        pattern.PathSegments.Any(s => s.Parts is [RoutePatternLiteralPart { Content: "orders" }]) || pattern.GetParameter("consumerId") is not null;
 
     /// <summary>The consumer the request is about: the order's owner, the consumerId asked for, or the one a new order is for (null: unknown, the endpoint decides).</summary>
     private static async Task<long?> OwnerAsync(HttpContext http, OrderDbContext db)
@@ -55,6 +56,10 @@ public sealed class OrderOwnerFilter(RequestDelegate next)
             return long.TryParse(routeValue.ToString(), out var orderId)
                 ? await db.Orders.AsNoTracking().Where(o => o.Id == orderId).Select(o => (long?)o.ConsumerId).SingleOrDefaultAsync(http.RequestAborted)
                 : null;
+        }
+        if (http.GetRouteValue("consumerId") is { } consumerRouteValue)
+        {
+            return long.TryParse(consumerRouteValue.ToString(), out var consumerId) ? consumerId : null;
         }
         if (HttpMethods.IsGet(http.Request.Method))
         {

@@ -34,12 +34,14 @@ public static class OrdersApi
 
         var v1 = api.MapGroup("/v{version:apiVersion}/orders").HasApiVersion(OrderApiVersions.V1)
             .AdvertisesApiVersion(OrderApiVersions.V2).WithTags("Orders v1"); // a v1 client learns that v2 exists
-        v1.MapGet("/{orderId:long}", GetOrderV1).WithName("GetOrderV1").ProducesValidationProblem();
+        v1.MapGet("/{orderId:long}", GetOrderV1).WithName("GetOrderV1").ProducesValidationProblem()
+            .Produces<OrderRepresentationV1>().Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status404NotFound);
         v1.MapGet("/", GetOrdersOfConsumerV1).WithName("GetOrdersOfConsumerV1").ProducesValidationProblem();
         MapCommands(v1, 1);
 
         var v2 = api.MapGroup("/v{version:apiVersion}/orders").HasApiVersion(OrderApiVersions.V2).WithTags("Orders v2");
-        v2.MapGet("/{orderId:long}", GetOrderV2).WithName("GetOrderV2").ProducesValidationProblem();
+        v2.MapGet("/{orderId:long}", GetOrderV2).WithName("GetOrderV2").ProducesValidationProblem()
+            .Produces<OrderRepresentationV2>().Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status404NotFound);
         v2.MapGet("/", GetOrdersOfConsumerV2).WithName("GetOrdersOfConsumerV2").ProducesValidationProblem();
         MapCommands(v2, 2);
 
@@ -47,7 +49,8 @@ public static class OrdersApi
         var negotiated = api.MapGroup("/orders").HasApiVersion(OrderApiVersions.V1).HasApiVersion(OrderApiVersions.V2).WithTags("Orders (media type)");
         negotiated.MapGet("/{orderId:long}", GetOrderNegotiated).WithName("GetOrderByMediaType").ProducesValidationProblem()
             .Produces<OrderRepresentationV1>(StatusCodes.Status200OK, OrderApiVersions.MediaType(1))
-            .Produces<OrderRepresentationV2>(StatusCodes.Status200OK, OrderApiVersions.MediaType(2));
+            .Produces<OrderRepresentationV2>(StatusCodes.Status200OK, OrderApiVersions.MediaType(2))
+            .Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -55,9 +58,9 @@ public static class OrdersApi
     {
         orders.MapPost("/", CreateOrder).WithName($"CreateOrderV{version}").ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        orders.MapPost("/{orderId:long}/cancel", CancelOrder).WithName($"CancelOrderV{version}")
+        orders.MapPost("/{orderId:long}/cancel", CancelOrder).WithName($"CancelOrderV{version}").ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
-        orders.MapPost("/{orderId:long}/revise", ReviseOrder).WithName($"ReviseOrderV{version}")
+        orders.MapPost("/{orderId:long}/revise", ReviseOrder).WithName($"ReviseOrderV{version}").ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
     }
 
