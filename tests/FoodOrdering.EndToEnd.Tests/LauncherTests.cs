@@ -67,7 +67,11 @@ public sealed class LauncherTests
         await launcher.WaitForLineAsync("All healthy", TimeSpan.FromMinutes(3));
 
         Assert.Equal(SystemCatalog.Services.Count + 1, data.StartedPids().Count); // one more service process, shared infrastructure
-        var kitchens = launcher.Output.Split('\n').Where(line => line.Contains("kitchen") && line.Contains("Swagger UI")).ToList();
+        // The URL lines follow "All healthy" and reach us a moment later: wait for both Kitchen lines.
+        List<string> KitchenLines() => launcher.Output.Split('\n').Where(line => line.Contains("kitchen") && line.Contains("Swagger UI")).ToList();
+        await Wait.UntilAsync(_ => Task.FromResult(KitchenLines().Count >= 2), TimeSpan.FromSeconds(30), "both Kitchen instances' URL lines",
+            CancellationToken.None, () => launcher.Output);
+        var kitchens = KitchenLines();
         Assert.Equal(2, kitchens.Count);
         Assert.Contains(kitchens, line => line.Contains("kitchen-2 "));
         Assert.Equal(2, kitchens.Select(line => line[line.IndexOf("http://", StringComparison.Ordinal)..].Split(' ')[0]).Distinct().Count());

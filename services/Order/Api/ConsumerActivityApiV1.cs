@@ -14,7 +14,9 @@ public static class ConsumerActivityApiV1
 {
     public static IEndpointRouteBuilder MapConsumerActivityApiV1(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/v1/consumers").WithTags("Consumer activity v1")
+        // A v1 resource of the versioned API: it belongs to the v1 OpenAPI document only.
+        app.NewVersionedApi("ConsumerActivity").MapGroup("/v{version:apiVersion}/consumers").HasApiVersion(OrderApiVersions.V1)
+            .WithTags("Consumer activity v1")
             .MapGet("/{consumerId}/activity", GetConsumerActivity).WithName("GetConsumerActivityV1").ProducesValidationProblem();
         return app;
     }
