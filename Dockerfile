@@ -1,4 +1,5 @@
-# One Dockerfile for every service and the gateway: docker-compose.yml passes which project to publish.
+# One Dockerfile for every service and the gateway: docker-compose.yml passes which project to publish
+# (PROJECT) and its assembly (ASSEMBLY), e.g. gateway/FoodOrdering.Gateway.csproj and FoodOrdering.Gateway.
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 ARG PROJECT
 WORKDIR /src
