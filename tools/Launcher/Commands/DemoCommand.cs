@@ -175,9 +175,12 @@ public static class DemoCommand
         await PollOrderAsync(http, $"{order}/v1/orders/{orderId}", "APPROVED", cancellationToken);
 
         Title("API 2. The same order through v1, v2 and the version-less path by media type: one row, two representations");
-        var (v1, etag) = await ExchangeAsync(http, HttpMethod.Get, $"{order}/v1/orders/{orderId}", null, HttpStatusCode.OK, cancellationToken);
-        var v2 = await SendAsync(http, HttpMethod.Get, $"{order}/v2/orders/{orderId}", null, HttpStatusCode.OK, cancellationToken);
-        await SendAsync(http, HttpMethod.Get, $"{order}/orders/{orderId}", null, HttpStatusCode.OK, cancellationToken,
+        ConsoleLog.Line("demo", 92, "(each answer shortened to the fields the step is about)");
+        var (v1, etag) = await ExchangeAsync(http, HttpMethod.Get, $"{order}/v1/orders/{orderId}", null, HttpStatusCode.OK, cancellationToken,
+            ["orderTotal", "deliveryTime", "_links"]);
+        var (v2, _) = await ExchangeAsync(http, HttpMethod.Get, $"{order}/v2/orders/{orderId}", null, HttpStatusCode.OK, cancellationToken,
+            ["orderTotal", "delivery", "stateHistory"]);
+        await ExchangeAsync(http, HttpMethod.Get, $"{order}/orders/{orderId}", null, HttpStatusCode.OK, cancellationToken, ["orderTotal"],
             ("Accept", "application/vnd.ftgo.order.v2+json"));
         ConsoleLog.Line("demo", 92, $"orderTotal in v1: {v1["orderTotal"]!.ToJsonString()}   in v2: {v2["orderTotal"]!.ToJsonString()}");
 
@@ -186,7 +189,8 @@ public static class DemoCommand
             ("If-None-Match", etag ?? throw new InvalidOperationException($"The demo expected an ETag on GET /v1/orders/{orderId}.")));
 
         Title("API 4. ?expand=consumer: the order and its consumer in one round trip (the Order service asks the Consumer service over gRPC)");
-        await SendAsync(http, HttpMethod.Get, $"{order}/v1/orders/{orderId}?expand=consumer", null, HttpStatusCode.OK, cancellationToken);
+        await ExchangeAsync(http, HttpMethod.Get, $"{order}/v1/orders/{orderId}?expand=consumer", null, HttpStatusCode.OK, cancellationToken,
+            ["orderId", "consumerId", "_embedded", "warnings"]);
 
         Title("API 5. Follow the links: cancel by the href in _links (there only while the order may be cancelled)");
         var cancel = v1["_links"]?["cancel"]?["href"]?.GetValue<string>()
@@ -329,15 +333,19 @@ public static class DemoCommand
 
     private static async Task<JsonNode> SendAsync(HttpClient http, HttpMethod method, string url, string? body, HttpStatusCode expected,
         CancellationToken cancellationToken, params (string Name, string Value)[] headers) =>
-        (await ExchangeAsync(http, method, url, body, expected, cancellationToken, headers)).Json;
+        (await ExchangeAsync(http, method, url, body, expected, cancellationToken, only: null, headers)).Json;
 
-    /// <summary>Sends a request printed as curl, prints the answer, checks its status; returns its JSON (empty when it has no body) and its ETag.</summary>
+    /// <summary>
+    /// Sends a request printed as curl, prints the answer (all of it, or only the top-level fields <paramref name="only"/> names),
+    /// checks its status; returns its JSON (empty when it has no body) and its ETag.
+    /// </summary>
     private static async Task<(JsonNode Json, string? ETag)> ExchangeAsync(HttpClient http, HttpMethod method, string url, string? body,
-        HttpStatusCode expected, CancellationToken cancellationToken, params (string Name, string Value)[] headers)
+        HttpStatusCode expected, CancellationToken cancellationToken, string[]? only, params (string Name, string Value)[] headers)
     {
+        var target = url.Contains('?') ? $"'{url}'" : url; // a query string needs quotes in a shell
         var curl = body is null
-            ? method == HttpMethod.Get ? $"curl -i {url}" : $"curl -i -X {method} {url}"
-            : $"curl -i -X {method} {url} -H 'Content-Type: application/json' -d '{body}'";
+            ? method == HttpMethod.Get ? $"curl -i {target}" : $"curl -i -X {method} {target}"
+            : $"curl -i -X {method} {target} -H 'Content-Type: application/json' -d '{body}'";
         ConsoleLog.Line("demo", 92, "$ " + curl + string.Concat(headers.Select(h => $" -H '{h.Name}: {h.Value}'")));
 
         using var request = new HttpRequestMessage(method, url);
@@ -357,9 +365,15 @@ public static class DemoCommand
         var contentType = response.Content.Headers.ContentType?.MediaType is { } type && type.Contains(".ftgo.") ? $"  Content-Type: {type}" : "";
         ConsoleLog.Line("demo", 92, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}{location}{contentType}{(etag is null ? "" : $"  ETag: {etag}")}");
         var json = string.IsNullOrEmpty(text) ? new JsonObject() : JsonNode.Parse(text)!;
-        foreach (var line in json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }).Split('\n'))
+        var shown = only is not null && json is JsonObject fields
+            ? new JsonObject(fields.Where(f => only.Contains(f.Key)).Select(f => KeyValuePair.Create(f.Key, f.Value?.DeepClone())))
+            : json;
+        if (!string.IsNullOrEmpty(text))
         {
-            ConsoleLog.Line("demo", 92, line);
+            foreach (var line in shown.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }).Split('\n'))
+            {
+                ConsoleLog.Line("demo", 92, line);
+            }
         }
         if (response.StatusCode != expected)
         {
