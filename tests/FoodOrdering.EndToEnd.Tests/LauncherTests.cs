@@ -40,6 +40,15 @@ public sealed class LauncherTests
         await using var launcher = await LauncherProcess.StartAsync(sharedInfrastructure: false, ["demo", "--free-ports", "--no-trace-viewer", "--data-dir", data.Folder]);
         // Each demo step throws (and the launcher exits) if a response is not the one it expects.
         await launcher.WaitForLineAsync("Demo finished.", TimeSpan.FromMinutes(3));
+        // The Order API part (issue 11): v2's money with its currency, the version chosen by media type, a 304 from
+        // the ETag, the cancel taken from _links, and the activity gathered by the Order service.
+        Assert.Contains("\"currency\"", launcher.Output);
+        Assert.Contains("Content-Type: application/vnd.ftgo.order.v2+json", launcher.Output);
+        Assert.Contains("If-None-Match: \"", launcher.Output);
+        Assert.Contains("HTTP 304 Not Modified", launcher.Output);
+        Assert.Matches(@"_links\.cancel\.href of the v1 answer above: (/v1/orders/\d+/cancel)\s", launcher.Output);
+        Assert.Matches(@"curl -i http://127\.0\.0\.1:\d+/v1/consumers/\d+/activity\s", launcher.Output);
+        Assert.Contains("\"missing\"", launcher.Output);
         // The demo is a teaching setting: every service injects faults on command.
         Assert.Contains("/_admin/faults", launcher.Output);
         Assert.Equal(HttpStatusCode.OK, await FaultsEndpointStatusAsync(launcher.Output, "kitchen"));

@@ -62,7 +62,8 @@ public static class DemoCommand
 
         await AccountingStepsAsync(system, http, consumerId, cancellationToken);
         var restaurantId = await RunKitchenStepsAsync(system, http, cancellationToken);
-        await RunOrderStepsAsync(system, http, restaurantId, declinedConsumerId: consumerId, cancellationToken);
+        var (grace, orderBody) = await RunOrderStepsAsync(system, http, restaurantId, declinedConsumerId: consumerId, cancellationToken);
+        await RunOrderApiStepsAsync(system, http, grace, orderBody, cancellationToken);
         ConsoleLog.Info("Demo finished.");
     }
 
@@ -104,8 +105,9 @@ public static class DemoCommand
     /// An order answered at once as APPROVAL_PENDING and approved a moment later by CreateOrderSaga over the
     /// command and reply channels; a rejected order with its reason; a cancel and a revise by their sagas.
     /// </summary>
-    private static async Task RunOrderStepsAsync(FtgoSystem system, HttpClient http, long restaurantId, long declinedConsumerId,
-        CancellationToken cancellationToken)
+    /// <returns>Grace, and the body of the order she placed (the API steps place it once more).</returns>
+    private static async Task<(long Grace, string OrderBody)> RunOrderStepsAsync(FtgoSystem system, HttpClient http, long restaurantId,
+        long declinedConsumerId, CancellationToken cancellationToken)
     {
         var consumer = system.Services.Single(s => s.Definition.Name == "consumer").BaseUrl;
         var order = system.Services.Single(s => s.Definition.Name == "order").BaseUrl;
@@ -153,6 +155,52 @@ public static class DemoCommand
         await Wait.UntilAsync(async ct => (await http.GetStringAsync($"{consumer}/v1/consumers/{grace}/notifications", ct)).Split("orderId").Length > 4,
             TimeSpan.FromSeconds(30), "the notifications of the approval, the rejection, the revision and the cancel", cancellationToken);
         await SendAsync(http, HttpMethod.Get, $"{consumer}/v1/consumers/{grace}/notifications", null, HttpStatusCode.OK, cancellationToken);
+        return (grace, orderBody);
+    }
+
+    // --- Evolving and querying the Order API (issue 11): docs/walkthrough.md, "Evolving and querying the Order API" ---
+
+    /// <summary>
+    /// One order through v1, v2 and the vendor media type; a conditional GET answered 304 from its ETag; a cancel
+    /// found by following the order's <c>cancel</c> link; <c>?expand=consumer</c>; and Grace's activity, gathered
+    /// from three services (printed as it came: on a loaded machine a part may be missing, which the answer says).
+    /// </summary>
+    private static async Task RunOrderApiStepsAsync(FtgoSystem system, HttpClient http, long grace, string orderBody, CancellationToken cancellationToken)
+    {
+        var order = system.Services.Single(s => s.Definition.Name == "order").BaseUrl;
+
+        Title("API 1. Another order for Grace, approved by the saga as before");
+        var orderId = (await SendAsync(http, HttpMethod.Post, $"{order}/v1/orders", orderBody, HttpStatusCode.Created, cancellationToken))["orderId"]!
+            .GetValue<long>();
+        await PollOrderAsync(http, $"{order}/v1/orders/{orderId}", "APPROVED", cancellationToken);
+
+        Title("API 2. The same order through v1, v2 and the version-less path by media type: one row, two representations");
+        ConsoleLog.Line("demo", 92, "(each answer shortened to the fields the step is about)");
+        var (v1, etag) = await ExchangeAsync(http, HttpMethod.Get, $"{order}/v1/orders/{orderId}", null, HttpStatusCode.OK, cancellationToken,
+            ["orderTotal", "deliveryTime", "_links"]);
+        var (v2, _) = await ExchangeAsync(http, HttpMethod.Get, $"{order}/v2/orders/{orderId}", null, HttpStatusCode.OK, cancellationToken,
+            ["orderTotal", "delivery", "stateHistory"]);
+        await ExchangeAsync(http, HttpMethod.Get, $"{order}/orders/{orderId}", null, HttpStatusCode.OK, cancellationToken, ["orderTotal"],
+            ("Accept", "application/vnd.ftgo.order.v2+json"));
+        ConsoleLog.Line("demo", 92, $"orderTotal in v1: {v1["orderTotal"]!.ToJsonString()}   in v2: {v2["orderTotal"]!.ToJsonString()}");
+
+        Title("API 3. Ask again with the ETag it came with: 304 Not Modified, no body, while nothing changed");
+        await SendAsync(http, HttpMethod.Get, $"{order}/v1/orders/{orderId}", null, HttpStatusCode.NotModified, cancellationToken,
+            ("If-None-Match", etag ?? throw new InvalidOperationException($"The demo expected an ETag on GET /v1/orders/{orderId}.")));
+
+        Title("API 4. ?expand=consumer: the order and its consumer in one round trip (the Order service asks the Consumer service over gRPC)");
+        await ExchangeAsync(http, HttpMethod.Get, $"{order}/v1/orders/{orderId}?expand=consumer", null, HttpStatusCode.OK, cancellationToken,
+            ["orderId", "consumerId", "_embedded", "warnings"]);
+
+        Title("API 5. Follow the links: cancel by the href in _links (there only while the order may be cancelled)");
+        var cancel = v1["_links"]?["cancel"]?["href"]?.GetValue<string>()
+            ?? throw new InvalidOperationException($"The demo expected a cancel link on the APPROVED order {orderId}.");
+        ConsoleLog.Line("demo", 92, $"_links.cancel.href of the v1 answer above: {cancel}");
+        await SendAsync(http, HttpMethod.Post, $"{order}{cancel}", null, HttpStatusCode.Accepted, cancellationToken);
+        await PollOrderAsync(http, $"{order}/v1/orders/{orderId}", "CANCELLED", cancellationToken);
+
+        Title("API 6. Grace's activity: one query published, the Order, Kitchen and Accounting services' replies gathered (\"missing\" names a part that did not answer in time)");
+        await SendAsync(http, HttpMethod.Get, $"{order}/v1/consumers/{grace}/activity", null, HttpStatusCode.OK, cancellationToken);
     }
 
     /// <summary>The restaurant created a moment ago reaches the Order service's menu replica through restaurant-events: wait for it quietly.</summary>
@@ -284,31 +332,53 @@ public static class DemoCommand
     }
 
     private static async Task<JsonNode> SendAsync(HttpClient http, HttpMethod method, string url, string? body, HttpStatusCode expected,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, params (string Name, string Value)[] headers) =>
+        (await ExchangeAsync(http, method, url, body, expected, cancellationToken, only: null, headers)).Json;
+
+    /// <summary>
+    /// Sends a request printed as curl, prints the answer (all of it, or only the top-level fields <paramref name="only"/> names),
+    /// checks its status; returns its JSON (empty when it has no body) and its ETag.
+    /// </summary>
+    private static async Task<(JsonNode Json, string? ETag)> ExchangeAsync(HttpClient http, HttpMethod method, string url, string? body,
+        HttpStatusCode expected, CancellationToken cancellationToken, string[]? only, params (string Name, string Value)[] headers)
     {
+        var target = url.Contains('?') ? $"'{url}'" : url; // a query string needs quotes in a shell
         var curl = body is null
-            ? $"curl -i {url}"
-            : $"curl -i -X {method} {url} -H 'Content-Type: application/json' -d '{body}'";
-        ConsoleLog.Line("demo", 92, $"$ {curl}");
+            ? method == HttpMethod.Get ? $"curl -i {target}" : $"curl -i -X {method} {target}"
+            : $"curl -i -X {method} {target} -H 'Content-Type: application/json' -d '{body}'";
+        ConsoleLog.Line("demo", 92, "$ " + curl + string.Concat(headers.Select(h => $" -H '{h.Name}: {h.Value}'")));
 
         using var request = new HttpRequestMessage(method, url);
         if (body is not null)
         {
             request.Content = new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
         }
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
         using var response = await http.SendAsync(request, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         var location = response.Headers.Location is { } l ? $"  Location: {l}" : "";
-        ConsoleLog.Line("demo", 92, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}{location}");
+        var etag = response.Headers.ETag?.ToString();
+        // The headers the Order API's steps are about: the version that came back (a vendor media type) and the ETag.
+        var contentType = response.Content.Headers.ContentType?.MediaType is { } type && type.Contains(".ftgo.") ? $"  Content-Type: {type}" : "";
+        ConsoleLog.Line("demo", 92, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}{location}{contentType}{(etag is null ? "" : $"  ETag: {etag}")}");
         var json = string.IsNullOrEmpty(text) ? new JsonObject() : JsonNode.Parse(text)!;
-        foreach (var line in json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }).Split('\n'))
+        var shown = only is not null && json is JsonObject fields
+            ? new JsonObject(fields.Where(f => only.Contains(f.Key)).Select(f => KeyValuePair.Create(f.Key, f.Value?.DeepClone())))
+            : json;
+        if (!string.IsNullOrEmpty(text))
         {
-            ConsoleLog.Line("demo", 92, line);
+            foreach (var line in shown.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }).Split('\n'))
+            {
+                ConsoleLog.Line("demo", 92, line);
+            }
         }
         if (response.StatusCode != expected)
         {
             throw new InvalidOperationException($"The demo expected {(int)expected} {expected} from {method} {url}, got {(int)response.StatusCode}.");
         }
-        return json;
+        return (json, etag);
     }
 }
