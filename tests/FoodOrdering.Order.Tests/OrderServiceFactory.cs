@@ -56,11 +56,13 @@ public class OrderServiceFactory() : ServiceFactory<OrderDbContext>("OrderDb")
 
     /// <summary>
     /// What the Kitchen service publishes when a restaurant is created; waits until the replica has it. Right
-    /// after start-up the replica's queue may exist before it is bound to the event channel, and an event
-    /// published in between reaches no queue: so publish again every few seconds (the replica upserts).
+    /// after start-up the replica's queue may exist before the event channel (its exchange) does, or before it
+    /// is bound to it: so declare the exchange as the service does, and publish again every few seconds until
+    /// the replica has the restaurant (the replica upserts).
     /// </summary>
     public async Task PublishRestaurantAsync(long restaurantId, params RestaurantMenuItem[] menu)
     {
+        await Probe.DeclareExchangeAsync(ChannelPrefix + Channels.RestaurantEvents);
         var published = DateTime.MinValue;
         await Wait.UntilAsync(async _ =>
             {

@@ -32,6 +32,10 @@ public sealed class RabbitMqProbe : IAsyncDisposable
         return queue.QueueName;
     }
 
+    /// <summary>The fanout <paramref name="exchange"/>, declared as MassTransit declares it (publishing to an exchange that does not exist yet closes the channel).</summary>
+    public async Task DeclareExchangeAsync(string exchange) =>
+        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+
     /// <summary>A durable queue bound to the fanout <paramref name="exchange"/> (both declared as MassTransit declares them), e.g. a receiver that shows up late.</summary>
     public async Task<string> DeclareQueueAsync(string exchange, string queue)
     {
