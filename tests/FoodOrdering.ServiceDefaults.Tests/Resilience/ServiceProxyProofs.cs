@@ -119,8 +119,14 @@ public sealed class ServiceProxyProofs
         downstream.Behaviour.Hang();
         for (var i = 0; i < 4; i++)
         {
-            using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
-            var cancelled = await Assert.ThrowsAsync<RpcException>(async () => await caller.Test.CallAsync(new CallRequest(), cancellationToken: cancel.Token));
+            // Cancel only once the downstream has the call: a timer could fire before it is sent (seen in CI).
+            var received = downstream.Behaviour.Received;
+            using var cancel = new CancellationTokenSource();
+            var call = caller.Test.CallAsync(new CallRequest(), cancellationToken: cancel.Token).ResponseAsync;
+            await Wait.UntilAsync(_ => Task.FromResult(downstream.Behaviour.Received == received + 1), TimeSpan.FromSeconds(10),
+                "the call to reach the downstream", CancellationToken.None);
+            await cancel.CancelAsync();
+            var cancelled = await Assert.ThrowsAsync<RpcException>(() => call);
             Assert.Equal(StatusCode.Cancelled, cancelled.StatusCode);
         }
 
