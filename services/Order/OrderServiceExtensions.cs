@@ -9,6 +9,7 @@ using FoodOrdering.Order.Messaging;
 using FoodOrdering.Order.Persistence;
 using FoodOrdering.Order.Proxies;
 using FoodOrdering.Order.Sagas;
+using FoodOrdering.Order.Validation;
 using FoodOrdering.ServiceDefaults;
 using FoodOrdering.ServiceDefaults.Grpc;
 using FoodOrdering.ServiceDefaults.Resilience;
@@ -25,7 +26,8 @@ public static class OrderServiceExtensions
         // gRPC (Grpc.AspNetCore) on its own HTTP/2-only port ("Grpc:Port", default 9084); REST stays on --urls.
         builder.AddGrpcServer(defaultPort: 9084);
         builder.Services.AddScoped<OrderService>();
-        builder.Services.AddOptions<OrderOptions>().BindConfiguration(OrderOptions.SectionName);
+        // What POST checks before it answers: nothing (the saga validates later), or synchronous calls (the lab switch).
+        builder.AddOrderValidation();
         // REST v1 and v2 (URL and media type), their links, and ?expand= through the Consumer service's proxy.
         builder.AddOrderApiVersioning();
         builder.Services.AddSingleton<OrderLinks>();

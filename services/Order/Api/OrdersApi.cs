@@ -5,6 +5,7 @@ using FoodOrdering.Order.Application;
 using FoodOrdering.Order.Domain;
 using FoodOrdering.Order.Persistence;
 using FoodOrdering.Order.Proxies;
+using FoodOrdering.Order.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
