@@ -89,7 +89,7 @@ public sealed class OrderService(
                 ConsumerId = order.ConsumerId,
                 OrderTotal = order.OrderTotal.ToString(),
             }, key: order.Id.ToString(), cancellationToken);
-            await SaveAsync(cancellationToken);
+            await SaveAsync(order, expectedVersions, cancellationToken);
         }
         return order;
     }
@@ -111,7 +111,7 @@ public sealed class OrderService(
             RevisedLineItems = OrderMessages.TicketLineItems(revised),
             NewOrderTotal = OrderAggregate.Total(revised).ToString(),
         }, key: order.Id.ToString(), cancellationToken);
-        await SaveAsync(cancellationToken);
+        await SaveAsync(order, expectedVersions, cancellationToken);
         return order;
     }
 
@@ -133,7 +133,7 @@ public sealed class OrderService(
     }
 
     // The client's precondition on what it read; a change between this check and the save is still caught
-    // by optimistic concurrency (SaveAsync).
+    // by optimistic concurrency (SaveAsync), and answered the same way (412).
     private static void CheckVersion(OrderAggregate order, IReadOnlySet<int>? expectedVersions)
     {
         if (expectedVersions is not null && !expectedVersions.Contains(order.Version))
@@ -142,12 +142,20 @@ public sealed class OrderService(
         }
     }
 
-    // Optimistic concurrency: the order row changed since it was read (a saga reply, another request).
-    private async Task SaveAsync(CancellationToken cancellationToken)
+    // Optimistic concurrency: the order row changed since it was read (a saga reply, another request). For a
+    // request that named the version it decided on (If-Match), that is its precondition failing late: 412, as if
+    // the change had come a moment earlier; without If-Match, a conflict (409).
+    private async Task SaveAsync(OrderAggregate order, IReadOnlySet<int>? expectedVersions, CancellationToken cancellationToken)
     {
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException) when (expectedVersions is not null)
+        {
+            db.ChangeTracker.Clear();
+            var now = await db.Orders.AsNoTracking().Where(o => o.Id == order.Id).Select(o => (int?)o.Version).SingleOrDefaultAsync(cancellationToken);
+            throw new OrderVersionMismatchException(order.Id, now ?? order.Version);
         }
         catch (DbUpdateConcurrencyException)
         {
