@@ -9,7 +9,6 @@ builder.AddOrderService();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.UseMiddleware<OrderOwnerFilter>();
 app.UseOrderMediaTypes();
 app.MapOrdersApi();
 app.MapConsumerActivityApiV1();
