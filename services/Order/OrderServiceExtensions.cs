@@ -13,6 +13,7 @@ using FoodOrdering.Order.Validation;
 using FoodOrdering.ServiceDefaults;
 using FoodOrdering.ServiceDefaults.Grpc;
 using FoodOrdering.ServiceDefaults.Resilience;
+using Microsoft.AspNetCore.HttpOverrides;
 using OpenTelemetry.Metrics;
 
 namespace FoodOrdering.Order;
@@ -31,6 +32,15 @@ public static class OrderServiceExtensions
         // REST v1 and v2 (URL and media type), their links, and ?expand= through the Consumer service's proxy.
         builder.AddOrderApiVersioning();
         builder.Services.AddSingleton<OrderLinks>();
+        // Behind the gateway the links (and Location) must carry the prefix it took off the path (/api): its
+        // X-Forwarded-Prefix becomes Request.PathBase. Only the prefix is taken, from whoever sends it (the
+        // service is reached only inside the system, and a prefix only shapes the links of that same answer).
+        builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedPrefix;
+            forwarded.KnownIPNetworks.Clear();
+            forwarded.KnownProxies.Clear();
+        });
         builder.Services.AddScoped<OrderExpansion>();
         builder.AddGrpcServiceProxy<ConsumerService.ConsumerServiceClient>(ConsumerServiceProxy.Downstream);
         builder.Services.AddScoped<ConsumerServiceProxy>();

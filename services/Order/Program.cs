@@ -8,6 +8,7 @@ builder.AddServiceDefaults("FTGO Order service", "v1", "v2");
 builder.AddOrderService();
 
 var app = builder.Build();
+app.UseForwardedHeaders();
 app.MapDefaultEndpoints();
 app.UseOrderMediaTypes();
 app.MapOrdersApi();
