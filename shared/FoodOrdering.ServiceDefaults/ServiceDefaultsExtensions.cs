@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
+using FoodOrdering.Domain;
 using FoodOrdering.ServiceDefaults.Faults;
 using FoodOrdering.ServiceDefaults.Grpc;
 using Microsoft.AspNetCore.Builder;
@@ -68,6 +70,14 @@ public static class ServiceDefaultsExtensions
             {
                 o.SwaggerDoc(version, new OpenApiInfo { Title = serviceTitle, Version = builder.Configuration.OpenApiVersion(version) });
             }
+            // Money is a decimal string on the wire (MoneyJsonConverter), never a number: the documents say so.
+            o.MapType<Money>(() => new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Pattern = @"^[0-9]+\.[0-9]{2}$",
+                Description = "An amount of money: a decimal string with two fraction digits, never a JSON number (no parser rounds it).",
+                Example = JsonValue.Create("12.50"),
+            });
         });
 
         // Only with Faults:Enabled / FTGO_FAULTS_ENABLED (the demo): added latency and errors, switched at /_admin/faults.
