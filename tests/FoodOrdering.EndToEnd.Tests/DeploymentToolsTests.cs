@@ -1,7 +1,12 @@
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 using FoodOrdering.LocalSystem;
 using FoodOrdering.LocalSystem.Infrastructure;
 using FoodOrdering.LocalSystem.Processes;
+using FoodOrdering.ServiceDefaults;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using static FoodOrdering.EndToEnd.Tests.DeploymentFiles;
 
 namespace FoodOrdering.EndToEnd.Tests;
@@ -100,6 +105,53 @@ public sealed class DeploymentToolsTests
         {
             Directory.Delete(work, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The images' HEALTHCHECK, `dotnet FoodOrdering.Consumer.dll --health-check` with the container's configuration (Urls on
+    /// 0.0.0.0), run against a stand-in of the running service: it asks /health/ready on loopback and exits 0 on 200, 1
+    /// otherwise or when nothing answers, without starting the service itself (no database or broker is there to start on).
+    /// </summary>
+    [Theory]
+    [InlineData(200, 0)]
+    [InlineData(503, 1)]
+    [InlineData(0, 1)] // nothing listening
+    public async Task The_images_healthcheck_asks_the_running_service_whether_it_is_ready(int status, int expectedExitCode)
+    {
+        var port = Network.FreePort();
+        var asked = new List<string>();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        await using var service = builder.Build();
+        service.MapGet(ServiceDefaultsExtensions.ReadyPath, (HttpContext context) =>
+        {
+            lock (asked)
+            {
+                asked.Add(context.Request.Path);
+            }
+            return Results.StatusCode(status);
+        });
+        if (status != 0)
+        {
+            await service.StartAsync(Timeout);
+        }
+
+        var assembly = SystemCatalog.Services.Single(s => s.Name == "consumer").AssemblyPath(Root, "Debug");
+        var startInfo = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(assembly)!, RedirectStandardOutput = true, RedirectStandardError = true };
+        startInfo.ArgumentList.Add(assembly);
+        startInfo.ArgumentList.Add(HealthCheckCommand.Argument);
+        startInfo.Environment["Urls"] = $"http://0.0.0.0:{port}";
+        startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = null;
+        startInfo.Environment["DOTNET_ENVIRONMENT"] = null;
+        using var check = Process.Start(startInfo)!;
+        var output = check.StandardOutput.ReadToEndAsync(Timeout);
+        var errors = check.StandardError.ReadToEndAsync(Timeout);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await check.WaitForExitAsync(deadline.Token);
+
+        Assert.True(expectedExitCode == check.ExitCode, $"exit code {check.ExitCode}: {await output}{await errors}");
+        Assert.StartsWith($"GET http://127.0.0.1:{port}{ServiceDefaultsExtensions.ReadyPath}: ", await output);
+        Assert.Equal(status == 0 ? [] : [ServiceDefaultsExtensions.ReadyPath], asked);
     }
 
     /// <summary>COPY in the build stage: either named files to a folder, or the whole build context (". .") less .dockerignore.</summary>
