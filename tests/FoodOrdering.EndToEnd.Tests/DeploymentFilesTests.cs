@@ -128,7 +128,9 @@ public sealed partial class DeploymentFilesTests
         var container = Container(Workload(name));
         var environment = ContainerEnvironment(container);
 
+        // The image `docker compose build` tags (k8s/README.md: load it into kind or minikube).
         Assert.Matches($"^foodordering/{name}:", (string?)container["image"]);
+        Assert.Equal((string?)container["image"], (string?)ComposeServices[name]!["image"]);
         var ports = container["ports"]!.AsArray().ToDictionary(p => (string)p!["name"]!, p => (string)p!["containerPort"]!);
         var servicePorts = KubernetesObject("Service", name)["spec"]!["ports"]!.AsArray().ToDictionary(p => (string)p!["name"]!, p => ((string)p!["port"]!, (string?)p!["targetPort"]));
         Assert.Equal(service.RestPort.ToString(), ports["http"]);
