@@ -204,6 +204,7 @@ public sealed partial class DeploymentFilesTests
             "shared/FoodOrdering.ServiceDefaults/Resilience/ServiceProxyOptions.cs", "public const string SectionName = \"Downstreams\";"),
         (new(@"^Downstreams:[a-z]+:(HttpAddress|HttpAddresses:\d+)$"), "gateway/Routing/DownstreamDestinations.cs", "GetSection(\"HttpAddresses\")"),
         (new(@"^Instance:(Index|Count)$"), "services/Kitchen/KitchenServiceExtensions.cs", "GetValue(\"Instance:Index\", 0), builder.Configuration.GetValue(\"Instance:Count\", 1)"),
+        (new("^Faults:Enabled$"), "shared/FoodOrdering.ServiceDefaults/Faults/FaultInjectionExtensions.cs", "configuration.GetValue<bool>($\"{SectionName}:Enabled\")"),
         (new("^OTEL_SERVICE_NAME$"), "shared/FoodOrdering.ServiceDefaults/TelemetryExtensions.cs", "builder.Configuration[\"OTEL_SERVICE_NAME\"]"),
         (new("^OTEL_EXPORTER_OTLP_ENDPOINT$"), "shared/FoodOrdering.ServiceDefaults/TelemetryExtensions.cs", "builder.Configuration[\"OTEL_EXPORTER_OTLP_ENDPOINT\"]"),
         // Kubernetes: the Secret's user and password, spliced into the connection string with $(PGUSER)/$(PGPASSWORD);
