@@ -8,7 +8,7 @@ using FoodOrdering.LocalSystem.Processes;
 namespace FoodOrdering.Launcher.Commands;
 
 /// <summary>
-/// `./ftgo test`: install what the tests need (system packages as root, grpc-js, buf and @asyncapi/diff with npm), check the
+/// `./ftgo test`: install what the tests need (system packages as root, grpc-js, buf, @asyncapi/diff and kubernetes-models with npm), check the
 /// style, start ONE private PostgreSQL and ONE RabbitMQ for the whole run, hand them to every test
 /// assembly through FTGO_POSTGRES / FTGO_RABBITMQ, run `dotnet test`, stop them, print a summary.
 /// </summary>
@@ -17,6 +17,9 @@ public static partial class TestCommand
     /// <summary>The grpc-js peer of the gRPC interop tests (package.json, package-lock.json).</summary>
     private const string InteropFolder = "tests/FoodOrdering.Grpc.Tests/interop";
 
+    /// <summary>The schema validator of the rendered k8s/ objects (kubernetes-models), for DeploymentFilesTests.</summary>
+    private const string KubernetesSchemaFolder = "tests/FoodOrdering.EndToEnd.Tests/kubernetes-schema";
+
     public static async Task<int> RunAsync(string repositoryRoot, IReadOnlyList<string> testArguments, CancellationToken stop)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"ftgo-test-{Environment.ProcessId}");
@@ -24,6 +27,7 @@ public static partial class TestCommand
         // Everything a fresh Debian machine lacks, named in one install line, or installed in one apt-get run as root.
         await Prerequisites.OfThisMachine.EnsureInstalledAsync([.. options.SystemPackages, .. Prerequisites.TestTools], stop);
         await NpmCiAsync(Path.Combine(repositoryRoot, InteropFolder), stop);
+        await NpmCiAsync(Path.Combine(repositoryRoot, KubernetesSchemaFolder), stop);
         // The breaking-change checkers of the API compatibility tests: buf and @asyncapi/diff (docs/api-evolution.md).
         await NpmCiAsync(new ApiSurface(repositoryRoot).ApiFolder, stop);
         // Style is part of the build (fix with: dotnet format FoodOrdering.sln).
