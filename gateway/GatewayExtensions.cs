@@ -1,7 +1,10 @@
+using FoodOrdering.Gateway.Composition;
 using FoodOrdering.Gateway.Routing;
 using FoodOrdering.Gateway.Security;
 using FoodOrdering.ServiceDefaults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Swashbuckle.AspNetCore.SwaggerUI;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace FoodOrdering.Gateway;
 
@@ -10,7 +13,9 @@ namespace FoodOrdering.Gateway;
 /// section <c>ReverseProxy</c>): which paths go to which service, which policy guards them, their timeouts.
 /// Code adds what configuration cannot say: where the services are (<see cref="DownstreamDestinations"/>),
 /// who the caller is (<see cref="EdgeSecurity"/>, <see cref="IdentityHeaders"/>), how much a client may
-/// ask (<see cref="ClientRateLimiting"/>), and errors as problem details (<see cref="ProxyErrors"/>).
+/// ask (<see cref="ClientRateLimiting"/>), errors as problem details (<see cref="ProxyErrors"/>), a circuit
+/// breaker per service (<see cref="ServiceProxyForwarderHttpClientFactory"/>) and the one endpoint the gateway
+/// answers itself, an API composition (<see cref="OrderDetailsApi"/>).
 /// </summary>
 public static class GatewayExtensions
 {
@@ -22,6 +27,9 @@ public static class GatewayExtensions
             .AddConfigFilter<RequestBodyLimit>()
             .AddTransforms<IdentityHeaders>()
             .AddTransforms<ApiPrefixInLocation>();
+        builder.AddApiComposition();
+        // After AddApiComposition: the forwarding uses the service proxy pipelines it registers.
+        builder.Services.Replace(ServiceDescriptor.Singleton<IForwarderHttpClientFactory, ServiceProxyForwarderHttpClientFactory>());
         // Per-route "Timeout" in the ReverseProxy section is enforced by ASP.NET Core's request timeouts.
         builder.Services.AddRequestTimeouts();
 
@@ -57,6 +65,7 @@ public static class GatewayExtensions
 
         app.MapDemoTokens();
         app.MapGatewayAdmin();
+        app.MapOrderDetails();
         app.MapReverseProxy(proxy =>
         {
             proxy.Use(ProxyErrors.AsProblemDetailsAsync);

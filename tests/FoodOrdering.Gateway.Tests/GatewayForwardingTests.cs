@@ -199,9 +199,9 @@ public sealed class GatewayForwardingTests(GatewaySystem gateway)
             await Wait.UntilAsync(async _ => await AllOkAsync(path, 10), TimeSpan.FromSeconds(60),
                 "the gateway to skip the stopped Kitchen instance", CancellationToken.None);
             Assert.True(await AllOkAsync(path, 20), "a request failed after the stopped instance had been skipped");
-            // The admin view of the gateway's breakers shows it open, the other closed.
+            // The admin view of the destinations' health shows it open, the other closed.
             using var circuits = await gateway.SendAsync(HttpMethod.Get, "/api/_admin/circuits", await GatewaySystem.AdminTokenAsync(gateway.Http));
-            var kitchenCircuits = (await circuits.Content.ReadFromJsonAsync<JsonNode>())!.AsArray().Where(c => c!["cluster"]!.GetValue<string>() == "kitchen")
+            var kitchenCircuits = (await circuits.Content.ReadFromJsonAsync<JsonNode>())!["destinations"]!.AsArray().Where(c => c!["cluster"]!.GetValue<string>() == "kitchen")
                 .ToDictionary(c => c!["destination"]!.GetValue<string>(), c => c!["state"]!.GetValue<string>());
             Assert.Equal(new Dictionary<string, string> { ["kitchen"] = "Closed", ["kitchen-2"] = "Open" }, kitchenCircuits);
         }

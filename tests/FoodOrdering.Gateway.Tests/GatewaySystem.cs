@@ -78,9 +78,11 @@ public sealed class GatewaySystem : IAsyncLifetime
     }
 
     /// <summary>Sign-up through the gateway (anonymous): the new consumer's id.</summary>
-    public async Task<long> SignUpAsync()
+    public Task<long> SignUpAsync() => SignUpAsync(Http);
+
+    public static async Task<long> SignUpAsync(HttpClient http)
     {
-        using var response = await SendAsync(HttpMethod.Post, "/api/v1/consumers", body: new { name = new { firstName = "Ada", lastName = "Lovelace" }, orderLimit = "1000.00" });
+        using var response = await Send(http, HttpMethod.Post, "/api/v1/consumers", body: new { name = new { firstName = "Ada", lastName = "Lovelace" }, orderLimit = "1000.00" });
         var body = await response.Content.ReadFromJsonAsync<JsonNode>();
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"sign-up: {(int)response.StatusCode} {body}");
         Assert.StartsWith("/api/v1/consumers/", response.Headers.Location!.OriginalString);
@@ -88,9 +90,11 @@ public sealed class GatewaySystem : IAsyncLifetime
     }
 
     /// <summary>A restaurant opened by an admin through the gateway: its id.</summary>
-    public async Task<long> OpenRestaurantAsync()
+    public Task<long> OpenRestaurantAsync() => OpenRestaurantAsync(Http);
+
+    public static async Task<long> OpenRestaurantAsync(HttpClient http)
     {
-        using var response = await SendAsync(HttpMethod.Post, "/api/v1/restaurants", await AdminTokenAsync(Http), new
+        using var response = await Send(http, HttpMethod.Post, "/api/v1/restaurants", await AdminTokenAsync(http), new
         {
             name = "Ajanta",
             address = new { street1 = "1 Main St", city = "Oakland", state = "CA", zip = "94611" },
@@ -111,13 +115,15 @@ public sealed class GatewaySystem : IAsyncLifetime
     };
 
     /// <summary>An order placed through the gateway with the consumer's token, once the Order service knows the restaurant (its menu replica follows an event).</summary>
-    public async Task<long> PlaceOrderAsync(long consumerId, long restaurantId, string token)
+    public Task<long> PlaceOrderAsync(long consumerId, long restaurantId, string token) => PlaceOrderAsync(Http, consumerId, restaurantId, token);
+
+    public static async Task<long> PlaceOrderAsync(HttpClient http, long consumerId, long restaurantId, string token)
     {
         JsonNode? body = null;
         var status = HttpStatusCode.OK;
         await Wait.UntilAsync(async _ =>
             {
-                using var response = await SendAsync(HttpMethod.Post, "/api/v1/orders", token, Order(consumerId, restaurantId));
+                using var response = await Send(http, HttpMethod.Post, "/api/v1/orders", token, Order(consumerId, restaurantId));
                 status = response.StatusCode;
                 body = await response.Content.ReadFromJsonAsync<JsonNode>();
                 if (status == HttpStatusCode.Created)

@@ -67,14 +67,14 @@ public static class GatewayOverheadBenchmark
             gatewayTimes.AddRange(await TimeAsync(gateway, gatewayPath, requests));
         }
         Console.WriteLine($"{rounds} alternating rounds of {requests} sequential GETs each way (a consumer by id):");
-        Console.WriteLine($"{"",-34} {"p50 ms",8} {"p99 ms",8} {"mean ms",8}");
+        Console.WriteLine($"{"",-44} {"p50 ms",8} {"p99 ms",8} {"mean ms",8}");
         Print("direct to the Consumer service", directTimes);
         Print("through the gateway (with token)", gatewayTimes);
-        Console.WriteLine($"{"gateway overhead",-34} {Percentile(gatewayTimes, 0.50) - Percentile(directTimes, 0.50),8:0.000} " +
+        Console.WriteLine($"{"gateway overhead",-44} {Percentile(gatewayTimes, 0.50) - Percentile(directTimes, 0.50),8:0.000} " +
             $"{Percentile(gatewayTimes, 0.99) - Percentile(directTimes, 0.99),8:0.000} {gatewayTimes.Average() - directTimes.Average(),8:0.000}");
     }
 
-    private static async Task<List<double>> TimeAsync(HttpClient http, string path, int requests)
+    internal static async Task<List<double>> TimeAsync(HttpClient http, string path, int requests)
     {
         var times = new List<double>(requests);
         for (var i = 0; i < requests; i++)
@@ -88,8 +88,8 @@ public static class GatewayOverheadBenchmark
         return times;
     }
 
-    private static void Print(string what, List<double> times) =>
-        Console.WriteLine($"{what,-34} {Percentile(times, 0.50),8:0.000} {Percentile(times, 0.99),8:0.000} {times.Average(),8:0.000}");
+    internal static void Print(string what, List<double> times) =>
+        Console.WriteLine($"{what,-44} {Percentile(times, 0.50),8:0.000} {Percentile(times, 0.99),8:0.000} {times.Average(),8:0.000}");
 
     private static double Percentile(List<double> times, double p)
     {

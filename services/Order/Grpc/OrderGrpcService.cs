@@ -28,6 +28,10 @@ public sealed class OrderGrpcService(OrderUseCases orders, OrderChangeFeed chang
             OrderTotal = new ProtoMoney { Amount = order.OrderTotal.ToString() },
             RejectionReason = order.RejectionReason ?? "",
         };
+        if (order.TicketId is { } ticketId)
+        {
+            response.TicketId = ticketId;
+        }
         response.LineItems.AddRange(order.LineItems.Select(i => new ProtoLineItem
         {
             MenuItemId = i.MenuItemId,
