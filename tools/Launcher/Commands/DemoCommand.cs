@@ -166,7 +166,7 @@ public static class DemoCommand
         return (http, orderBody);
     }
 
-    // --- Evolving and querying the Order API (issue 11): docs/walkthrough.md, "Evolving and querying the Order API" ---
+    // --- Evolving and querying the Order API (issue 11): docs/walkthrough.md, sections 7 to 9 and 13 ---
 
     /// <summary>
     /// One order through v1, v2 and the vendor media type; a conditional GET answered 304 from its ETag; a cancel
