@@ -40,7 +40,11 @@ public static partial class RunnableDocs
     public static readonly TimeSpan BlockDeadline = TimeSpan.FromSeconds(90);
 
     /// <summary>One fenced block to run (<paramref name="Number"/>: its index among the page's bash blocks, from 1).</summary>
-    public sealed record Block(int Number, int Line, string Command, IReadOnlyList<string> Expected);
+    public sealed record Block(int Number, int Line, string Command, IReadOnlyList<string> Expected)
+    {
+        /// <summary>Only for the runner's own tests (a short one); pages always get <see cref="BlockDeadline"/>.</summary>
+        public TimeSpan? Deadline { get; init; }
+    }
 
     /// <summary>The bash blocks of a page, each with the expected lines of the text block right after it (none if there is none).</summary>
     public static IReadOnlyList<Block> Parse(string markdown)
@@ -94,12 +98,22 @@ public static partial class RunnableDocs
         var blocks = Parse(await File.ReadAllTextAsync(Path.Combine(SystemCatalog.RepositoryRoot(), path)));
         Assert.True(blocks.Count > 0, $"{path} has no ```bash block to run.");
         await using var test = await TestSystem.StartAsync(faultsEnabled: true);
-        await using var session = BashSession.Start(PortMap(test));
+        await RunBlocksAsync(path, blocks, PortMap(test), log);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="blocks"/> in one bash session, with <paramref name="ports"/> ("127.0.0.1:8080" to the
+    /// started system's address) rewritten in the commands and back in the output; fails at the first block that
+    /// does not end in time, ends non-zero, or misses an expected line.
+    /// </summary>
+    public static async Task RunBlocksAsync(string path, IReadOnlyList<Block> blocks, IReadOnlyDictionary<string, string> ports, Action<string>? log = null)
+    {
+        await using var session = BashSession.Start(ports);
         foreach (var block in blocks)
         {
-            var (exitCode, output) = await session.RunAsync(block, BlockDeadline);
+            var (exitCode, output) = await session.RunAsync(block, block.Deadline ?? BlockDeadline);
             log?.Invoke($"--- {path} block {block.Number} (line {block.Line}), exit code {exitCode}{Environment.NewLine}{output}");
-            var failure = exitCode is null ? $"did not end within {BlockDeadline.TotalSeconds:0}s"
+            var failure = exitCode is null ? $"did not end within {(block.Deadline ?? BlockDeadline).TotalSeconds:0}s"
                 : exitCode != 0 ? $"ended with exit code {exitCode}"
                 : MissingLine(block.Expected, output) is { } missing ? $"did not print the expected line{Environment.NewLine}    {missing}"
                 : null;
