@@ -4,9 +4,11 @@ using Yarp.ReverseProxy.Transforms.Builder;
 namespace FoodOrdering.Gateway.Routing;
 
 /// <summary>
-/// What a route's <c>PathRemovePrefix</c> took off the path, put back on a relative <c>Location</c> the
-/// service answers with: the Order service says <c>/v1/orders/7</c>, the client behind the gateway must
-/// follow <c>/api/v1/orders/7</c>.
+/// What a route's <c>PathRemovePrefix</c> took off the path, told to the service and put back on what it
+/// answers. The service gets it in <c>X-Forwarded-Prefix</c> (<c>/api</c>), so that it can build links a
+/// client of the gateway can follow (the Order service's <c>_links</c>: <c>/api/v1/orders/7/cancel</c>). A
+/// relative <c>Location</c> that does not carry it yet gets it here: the Consumer service says
+/// <c>/v1/consumers/7</c>, the client behind the gateway must follow <c>/api/v1/consumers/7</c>.
 /// </summary>
 public sealed class ApiPrefixInLocation : ITransformProvider
 {
@@ -25,11 +27,15 @@ public sealed class ApiPrefixInLocation : ITransformProvider
         {
             return;
         }
+        // YARP's default X-Forwarded-Prefix is the gateway's own PathBase (none): X-Forwarded-* as usual, then ours.
+        context.AddXForwarded();
+        context.AddRequestHeader("X-Forwarded-Prefix", prefix, append: false);
         context.AddResponseTransform(transform =>
         {
             var headers = transform.HttpContext.Response.Headers;
             var location = headers.Location.ToString();
-            if (location.StartsWith('/') && !location.StartsWith("//", StringComparison.Ordinal))
+            if (location.StartsWith('/') && !location.StartsWith("//", StringComparison.Ordinal)
+                && !location.StartsWith(prefix + "/", StringComparison.Ordinal))
             {
                 headers.Location = prefix + location;
             }

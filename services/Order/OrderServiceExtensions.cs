@@ -9,9 +9,11 @@ using FoodOrdering.Order.Messaging;
 using FoodOrdering.Order.Persistence;
 using FoodOrdering.Order.Proxies;
 using FoodOrdering.Order.Sagas;
+using FoodOrdering.Order.Validation;
 using FoodOrdering.ServiceDefaults;
 using FoodOrdering.ServiceDefaults.Grpc;
 using FoodOrdering.ServiceDefaults.Resilience;
+using Microsoft.AspNetCore.HttpOverrides;
 using OpenTelemetry.Metrics;
 
 namespace FoodOrdering.Order;
@@ -25,10 +27,20 @@ public static class OrderServiceExtensions
         // gRPC (Grpc.AspNetCore) on its own HTTP/2-only port ("Grpc:Port", default 9084); REST stays on --urls.
         builder.AddGrpcServer(defaultPort: 9084);
         builder.Services.AddScoped<OrderService>();
-        builder.Services.AddOptions<OrderOptions>().BindConfiguration(OrderOptions.SectionName);
+        // What POST checks before it answers: nothing (the saga validates later), or synchronous calls (the lab switch).
+        builder.AddOrderValidation();
         // REST v1 and v2 (URL and media type), their links, and ?expand= through the Consumer service's proxy.
         builder.AddOrderApiVersioning();
         builder.Services.AddSingleton<OrderLinks>();
+        // Behind the gateway the links (and Location) must carry the prefix it took off the path (/api): its
+        // X-Forwarded-Prefix becomes Request.PathBase. Only the prefix is taken, from whoever sends it (the
+        // service is reached only inside the system, and a prefix only shapes the links of that same answer).
+        builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedPrefix;
+            forwarded.KnownIPNetworks.Clear();
+            forwarded.KnownProxies.Clear();
+        });
         builder.Services.AddScoped<OrderExpansion>();
         builder.AddGrpcServiceProxy<ConsumerService.ConsumerServiceClient>(ConsumerServiceProxy.Downstream);
         builder.Services.AddScoped<ConsumerServiceProxy>();

@@ -8,8 +8,8 @@ builder.AddServiceDefaults("FTGO Order service", "v1", "v2");
 builder.AddOrderService();
 
 var app = builder.Build();
+app.UseForwardedHeaders();
 app.MapDefaultEndpoints();
-app.UseMiddleware<OrderOwnerFilter>();
 app.UseOrderMediaTypes();
 app.MapOrdersApi();
 app.MapConsumerActivityApiV1();

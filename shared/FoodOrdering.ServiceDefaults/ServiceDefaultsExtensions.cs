@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
+using FoodOrdering.Domain;
 using FoodOrdering.ServiceDefaults.Faults;
 using FoodOrdering.ServiceDefaults.Grpc;
 using Microsoft.AspNetCore.Builder;
@@ -30,6 +32,11 @@ public static class ServiceDefaultsExtensions
     /// <summary>In /health only: the broker and the outbox (a service keeps answering while they are away).</summary>
     public const string MessagingTag = "messaging";
 
+    /// <summary>The probes' paths (Kubernetes, the images' HEALTHCHECK, the launcher's wait for a ready service).</summary>
+    public const string LivePath = "/health/live";
+
+    public const string ReadyPath = "/health/ready";
+
     /// <param name="builder">The service's builder.</param>
     /// <param name="serviceTitle">The title of its OpenAPI documents.</param>
     /// <param name="apiVersions">
@@ -39,6 +46,13 @@ public static class ServiceDefaultsExtensions
     /// </param>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceTitle, params string[] apiVersions)
     {
+        // `dotnet FoodOrdering.X.dll --health-check` (the images' HEALTHCHECK) only asks the running instance whether it is
+        // ready, with this service's configuration, and exits: it must not start a second service, migrate or connect.
+        if (HealthCheckCommand.IsRequested(Environment.GetCommandLineArgs()))
+        {
+            Environment.Exit(HealthCheckCommand.Run(builder.Configuration));
+        }
+
         builder.AddTelemetry();
 
         // One line per log entry, with the trace id of the request (or message) that caused it.
@@ -68,6 +82,14 @@ public static class ServiceDefaultsExtensions
             {
                 o.SwaggerDoc(version, new OpenApiInfo { Title = serviceTitle, Version = builder.Configuration.OpenApiVersion(version) });
             }
+            // Money is a decimal string on the wire (MoneyJsonConverter), never a number: the documents say so.
+            o.MapType<Money>(() => new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Pattern = @"^[0-9]+\.[0-9]{2}$",
+                Description = "An amount of money: a decimal string with two fraction digits, never a JSON number (no parser rounds it).",
+                Example = JsonValue.Create("12.50"),
+            });
         });
 
         // Only with Faults:Enabled / FTGO_FAULTS_ENABLED (the demo): added latency and errors, switched at /_admin/faults.
@@ -91,8 +113,8 @@ public static class ServiceDefaultsExtensions
         // When enabled: /_admin/faults, and injected latency and errors for REST calls (not for the endpoints below).
         app.UseFaultInjection();
 
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
+        app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
         app.MapMetrics();
         // On the gRPC port, when the service has one: grpc.health.v1 (the same checks as /health/ready) and reflection.

@@ -8,7 +8,7 @@ namespace FoodOrdering.EndToEnd.Tests;
 /// <summary>
 /// Across the four real services: publish/async responses (GET /v1/consumers/{consumerId}/activity, one
 /// query published, Order, Kitchen and Accounting each answering their part, gathered within the time
-/// limit), and a grpc-js client watching an order over ftgo.order.v1.OrderService/WatchOrder. The tests
+/// limit), and a grpc-js and a grpcio client each watching an order over ftgo.order.v1.OrderService/WatchOrder. The tests
 /// that stop Kitchen start it again before they end, so the tests of this class share one system.
 /// </summary>
 public sealed class ConsumerActivityTests(WholeSystemFixture system) : IClassFixture<WholeSystemFixture>
@@ -64,22 +64,28 @@ public sealed class ConsumerActivityTests(WholeSystemFixture system) : IClassFix
         await ActivityUntilAsync(consumerId, a => Missing(a).Count == 0, "all three parts to answer after Kitchen's restart");
     }
 
-    [Fact]
-    public async Task A_grpc_js_watcher_sees_APPROVAL_PENDING_then_APPROVED_and_the_stream_ends()
+    /// <summary>Each non-.NET peer's watcher: grpc-js (npm) loads order.proto itself; grpcio (Debian) gets its descriptors.</summary>
+    [Theory]
+    [InlineData("grpc-js")]
+    [InlineData("grpcio")]
+    public async Task A_foreign_watcher_sees_APPROVAL_PENDING_then_APPROVED_and_the_stream_ends(string peer)
     {
         var consumerId = await Flow.SignUpAsync();
         await Flow.WaitForAccountAsync(consumerId);
         var kitchen = system.Test.Service("kitchen");
         await kitchen.Process.StopAsync(TimeSpan.FromSeconds(10)); // CreateOrderSaga waits for Kitchen: the order stays APPROVAL_PENDING
         ManagedProcess? watcher = null;
+        using var descriptors = await InteropPeer.WriteDescriptorSetAsync(FoodOrdering.Grpc.Contracts.Order.V1.OrderReflection.Descriptor);
         var restarted = false;
         try
         {
             var orderId = await Flow.PlaceOrderAsync(consumerId, system.RestaurantId, ("1", 2));
-            watcher = ManagedProcess.Start("watch_order", 35, "node",
-                ["watch_order.js", new Uri(system.Test.Service("order").GrpcUrl).Authority, orderId.ToString()], InteropPeer.Directory);
+            var address = new Uri(system.Test.Service("order").GrpcUrl).Authority;
+            watcher = peer == "grpc-js"
+                ? ManagedProcess.Start("watch_order", 35, "node", ["watch_order.js", address, orderId.ToString()], InteropPeer.Directory)
+                : ManagedProcess.Start("watch_order", 35, InteropPeer.Python, ["watch_order.py", descriptors.Path, address, orderId.ToString()], InteropPeer.Directory);
             await Wait.UntilAsync(_ => Task.FromResult(watcher.RecentLines.Any(l => l.Contains("STATE APPROVAL_PENDING", StringComparison.Ordinal))),
-                TimeSpan.FromSeconds(60), "the grpc-js watcher to see APPROVAL_PENDING", CancellationToken.None, () => string.Join('\n', watcher.RecentLines));
+                TimeSpan.FromSeconds(60), $"the {peer} watcher to see APPROVAL_PENDING", CancellationToken.None, () => string.Join('\n', watcher.RecentLines));
 
             await system.Test.System.RestartAsync(kitchen, CancellationToken.None);
             restarted = true;

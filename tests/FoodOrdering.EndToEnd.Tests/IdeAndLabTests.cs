@@ -37,17 +37,21 @@ public sealed class IdeRunTests(InfraOnDefaultPorts infra)
     }
 }
 
-/// <summary>docs/labs.md's commands, taken from the page and run as printed (with `./ftgo infra` running).</summary>
+/// <summary>
+/// Lab 0's database-per-service commands (docs/workshop/00-run-it.md), taken from the page and run as printed
+/// (with `./ftgo infra` running). They are an `sh` block there, not `bash`: the runnable-docs test runs `bash`
+/// blocks against a started system, and these need `./ftgo infra` and job control instead.
+/// </summary>
 [Collection(InfraOnDefaultPortsCollection.Name)]
 public sealed partial class LabTests(InfraOnDefaultPorts infra)
 {
-    private static readonly string Labs = File.ReadAllText(Path.Combine(SystemCatalog.RepositoryRoot(), "docs", "labs.md"));
+    private static readonly string Lab0 = File.ReadAllText(Path.Combine(SystemCatalog.RepositoryRoot(), "docs", "workshop", "00-run-it.md"));
 
     [Fact]
-    public async Task Lab_3_commands_run_as_printed()
+    public async Task Lab_0_database_per_service_commands_run_as_printed()
     {
-        var lab = Labs[Labs.IndexOf("## Lab 3", StringComparison.Ordinal)..];
-        var start = AsThePortsAre(BashBlock().Match(lab).Groups["commands"].Value);
+        var lab = Lab0[Lab0.IndexOf("## Database per service", StringComparison.Ordinal)..];
+        var start = AsThePortsAre(ShBlock().Match(lab).Groups["commands"].Value);
         var psql = AsThePortsAre(InlineCommand().Matches(lab).Select(m => m.Groups["command"].Value).Single(c => c.StartsWith("psql ", StringComparison.Ordinal)));
         Assert.Contains("`kill %1 %2`", lab);
         var urls = Url().Matches(start).Select(m => m.Value).ToList();
@@ -100,8 +104,8 @@ public sealed partial class LabTests(InfraOnDefaultPorts infra)
     private string AsThePortsAre(string commands) =>
         commands.Replace($"Port={SystemCatalog.PostgresPort};", $"Port={infra.PostgresPort};").Replace($"-p {SystemCatalog.PostgresPort} ", $"-p {infra.PostgresPort} ");
 
-    [GeneratedRegex(@"```bash\n(?<commands>.*?)```", RegexOptions.Singleline)]
-    private static partial Regex BashBlock();
+    [GeneratedRegex(@"```sh\n(?<commands>.*?)```", RegexOptions.Singleline)]
+    private static partial Regex ShBlock();
 
     [GeneratedRegex(@"`(?<command>[^`\n]+)`")]
     private static partial Regex InlineCommand();

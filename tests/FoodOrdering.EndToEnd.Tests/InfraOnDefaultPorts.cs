@@ -7,7 +7,7 @@ namespace FoodOrdering.EndToEnd.Tests;
 
 /// <summary>
 /// `./ftgo infra` as a reader runs it before starting a service from an IDE or doing a lab: on the
-/// default ports, which services/*/appsettings.Development.json and docs/labs.md name. If another
+/// default ports, which services/*/appsettings.Development.json and docs/workshop/00-run-it.md name. If another
 /// system on this machine holds a default port, the launcher takes another and prints the variables an
 /// IDE run needs instead; <see cref="ReplacedPorts"/> applies them, as the reader would.
 /// </summary>

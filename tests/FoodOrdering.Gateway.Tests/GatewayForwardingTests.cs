@@ -71,7 +71,7 @@ public sealed class GatewayForwardingTests(GatewaySystem gateway)
     [Fact]
     public async Task The_service_receives_the_path_query_headers_and_X_Forwarded_headers()
     {
-        var probed = await ProbeAsync(HttpMethod.Delete, "/api/probe/things/7?color=red&size=2", null, ("X-Custom", "kept"));
+        var probed = await ProbeAsync(HttpMethod.Delete, "/api/probe/things/7?color=red&size=2", null, ("X-Custom", "kept"), ("X-Forwarded-Prefix", "/spoofed"));
 
         Assert.Equal("DELETE", probed.Method);
         Assert.Equal("/probe/things/7?color=red&size=2", probed.PathAndQuery);
@@ -79,9 +79,44 @@ public sealed class GatewayForwardingTests(GatewaySystem gateway)
         Assert.Equal(["127.0.0.1"], probed.Header("X-Forwarded-For"));
         Assert.Equal(["http"], probed.Header("X-Forwarded-Proto"));
         Assert.Equal([new Uri(gateway.GatewayUrl).Authority], probed.Header("X-Forwarded-Host"));
+        Assert.Equal(["/api"], probed.Header("X-Forwarded-Prefix")); // what the route took off the path, whatever the client sent
         // The downstream's status code comes back as it is.
         using var teapot = await gateway.SendAsync(HttpMethod.Get, "/api/probe/status?status=418");
         Assert.Equal((HttpStatusCode)418, teapot.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_client_of_the_gateway_follows_the_orders_links_to_cancel_it()
+    {
+        var restaurantId = await gateway.OpenRestaurantAsync();
+        var consumerId = await gateway.SignUpAsync();
+        var token = await GatewaySystem.ConsumerTokenAsync(gateway.Http, consumerId);
+        var admin = await GatewaySystem.AdminTokenAsync(gateway.Http);
+        await Wait.UntilAsync(async _ => (await gateway.SendAsync(HttpMethod.Get, $"/api/v1/accounts/{consumerId}", admin)).IsSuccessStatusCode,
+            TimeSpan.FromSeconds(30), $"the account of consumer {consumerId}", CancellationToken.None); // CreateOrderSaga authorizes the card on it
+        var orderId = await gateway.PlaceOrderAsync(consumerId, restaurantId, token);
+        var self = $"/api/v1/orders/{orderId}"; // the Location of the POST (PlaceOrderAsync checks it); from here on, only links
+
+        // The links are the gateway's paths (the Order service builds them from X-Forwarded-Prefix), for other services' resources too.
+        JsonNode links = null!;
+        await Wait.UntilAsync(async _ => (links = (await GetJsonAsync(self, token))["_links"]!)["cancel"] is not null, TimeSpan.FromSeconds(60),
+            $"order {orderId} to be APPROVED, with a cancel link", CancellationToken.None, () => $"last links: {links}");
+        Assert.Equal((self, $"/api/v1/consumers/{consumerId}"), (links["self"]!["href"]!.GetValue<string>(), links["consumer"]!["href"]!.GetValue<string>()));
+        Assert.StartsWith("/api/v1/tickets/", links["ticket"]!["href"]!.GetValue<string>());
+        Assert.Equal("Ada", (await GetJsonAsync(links["consumer"]!["href"]!.GetValue<string>(), token))["name"]!["firstName"]!.GetValue<string>());
+
+        using var cancelled = await gateway.SendAsync(HttpMethod.Post, links["cancel"]!["href"]!.GetValue<string>(), token);
+        Assert.Equal(HttpStatusCode.Accepted, cancelled.StatusCode);
+        Assert.Equal(self, cancelled.Headers.Location!.OriginalString); // the prefix once, not twice
+        await Wait.UntilAsync(async _ => (await GetJsonAsync(self, token))["state"]!.GetValue<string>() == "CANCELLED", TimeSpan.FromSeconds(60),
+            $"order {orderId} to be CANCELLED", CancellationToken.None);
+    }
+
+    private async Task<JsonNode> GetJsonAsync(string path, string token)
+    {
+        using var response = await gateway.SendAsync(HttpMethod.Get, path, token);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {path}: {(int)response.StatusCode}");
+        return (await response.Content.ReadFromJsonAsync<JsonNode>())!;
     }
 
     [Fact]

@@ -3,8 +3,6 @@ using System.Net.Http.Json;
 using FoodOrdering.Grpc.Contracts.Consumer.V1;
 using FoodOrdering.LocalSystem.Processes;
 using FoodOrdering.Testing;
-using Google.Protobuf;
-using Google.Protobuf.Reflection;
 using Npgsql;
 
 namespace FoodOrdering.Grpc.Tests;
@@ -20,6 +18,7 @@ public sealed class ConsumerServiceFixture : IAsyncLifetime
     public const string OrderLimit = "500.00";
     private readonly ConcurrentDictionary<string, Lazy<Task<IReadOnlyCollection<string>>>> peerOutputs = new();
     private TestSystem system = null!;
+    private DescriptorSetFile descriptorSet = null!;
 
     public string GrpcUrl { get; private set; } = "";
     public string RestUrl { get; private set; } = "";
@@ -29,18 +28,18 @@ public sealed class ConsumerServiceFixture : IAsyncLifetime
     /// The descriptors the foreign peers call with: consumer.proto (and what it imports) as generated from our
     /// IDL, plus grpc.health.v1 and grpc.reflection v1/v1alpha as Grpc.AspNetCore serves them.
     /// </summary>
-    public string DescriptorSetPath { get; } = Path.Combine(Path.GetTempPath(), $"ftgo-grpc-interop-{Guid.NewGuid():N}.pb");
+    public string DescriptorSetPath => descriptorSet.Path;
 
     private string ConnectionString => system.System.ConnectionString(system.Service("consumer").Definition);
     private string DatabaseName => new NpgsqlConnectionStringBuilder(ConnectionString).Database!;
 
     public async Task InitializeAsync()
     {
-        await File.WriteAllBytesAsync(DescriptorSetPath, DescriptorSet(
+        descriptorSet = await InteropPeer.WriteDescriptorSetAsync(
             ConsumerReflection.Descriptor,
             global::Grpc.Health.V1.HealthReflection.Descriptor,
             global::Grpc.Reflection.V1.ReflectionReflection.Descriptor,
-            global::Grpc.Reflection.V1Alpha.ReflectionReflection.Descriptor));
+            global::Grpc.Reflection.V1Alpha.ReflectionReflection.Descriptor);
         system = await TestSystem.StartAsync(["consumer"]);
         RestUrl = system.Service("consumer").BaseUrl;
         GrpcUrl = system.Service("consumer").GrpcUrl;
@@ -54,7 +53,7 @@ public sealed class ConsumerServiceFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await system.DisposeAsync();
-        File.Delete(DescriptorSetPath);
+        descriptorSet.Dispose();
     }
 
     /// <summary>
@@ -127,29 +126,6 @@ public sealed class ConsumerServiceFixture : IAsyncLifetime
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
-    }
-
-    /// <summary>A FileDescriptorSet of <paramref name="files"/> and everything they import, each file once.</summary>
-    private static byte[] DescriptorSet(params FileDescriptor[] files)
-    {
-        var set = new FileDescriptorSet();
-        var added = new HashSet<string>();
-        void Add(FileDescriptor file)
-        {
-            foreach (var dependency in file.Dependencies)
-            {
-                Add(dependency);
-            }
-            if (added.Add(file.Name))
-            {
-                set.File.Add(FileDescriptorProto.Parser.ParseFrom(file.SerializedData));
-            }
-        }
-        foreach (var file in files)
-        {
-            Add(file);
-        }
-        return set.ToByteArray();
     }
 
     private sealed record CreatedConsumer(long ConsumerId);

@@ -24,6 +24,8 @@ public sealed class PrerequisitesTests : IDisposable
         ["npm"] = ["usr/bin/npm"],
         ["curl"] = ["usr/bin/curl"],
         ["git"] = ["usr/bin/git"],
+        ["docker-compose"] = ["usr/bin/docker-compose"],
+        ["kubernetes-client"] = ["usr/bin/kubectl"],
     };
 
     private readonly string root = Directory.CreateTempSubdirectory("ftgo-prerequisites-").FullName;
@@ -81,7 +83,7 @@ public sealed class PrerequisitesTests : IDisposable
 
         await Machine(asRoot: true).EnsureInstalledAsync([.. Infrastructure, .. Prerequisites.TestTools], CancellationToken.None);
 
-        Assert.Equal(["noninteractive update -q", "noninteractive install -y -q rabbitmq-server python3-grpcio python3-protobuf npm curl git"], AptGetCalls);
+        Assert.Equal(["noninteractive update -q", "noninteractive install -y -q rabbitmq-server python3-grpcio python3-protobuf npm curl git docker-compose kubernetes-client"], AptGetCalls);
         Assert.Empty(Machine(asRoot: false).Missing([.. Infrastructure, .. Prerequisites.TestTools]));
     }
 

@@ -5,15 +5,23 @@ using System.Text.Json.Nodes;
 using FoodOrdering.Contracts.Accounting;
 using FoodOrdering.Contracts.Kitchen;
 using FoodOrdering.LocalSystem.Processes;
+using FoodOrdering.Order.Persistence;
+using FoodOrdering.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using OrderAggregate = FoodOrdering.Order.Domain.Order;
 
 namespace FoodOrdering.Order.Tests;
 
 /// <summary>
 /// HATEOAS (a client that knows only the entry point and follows links) and conditional requests: the
 /// ETag is the order's version, If-None-Match saves the body (304), If-Match keeps a client from
-/// cancelling or revising an order that changed since it read it (412).
+/// cancelling or revising an order that changed since it read it (412), also when the change comes between
+/// the service's check and its save.
 /// </summary>
-public sealed class HypermediaAndConditionalTests(OrderServiceFactory service) : IClassFixture<OrderServiceFactory>
+public sealed class HypermediaAndConditionalTests(ConcurrentChangeOrderServiceFactory service) : IClassFixture<ConcurrentChangeOrderServiceFactory>
 {
     [Fact]
     public async Task A_client_that_only_follows_links_cancels_an_order()
@@ -89,6 +97,36 @@ public sealed class HypermediaAndConditionalTests(OrderServiceFactory service) :
         Assert.Equal("CANCEL_PENDING", (await service.GetOrderAsync(orderId))["state"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task A_change_between_the_If_Match_check_and_the_save_is_412_too_and_without_If_Match_409()
+    {
+        var participants = service.Participants();
+        var orderId = await service.ApprovedOrderAsync(participants, consumerId: 73);
+        var tag = (await service.Client.GetAsync($"/v1/orders/{orderId}")).Headers.ETag!;
+        Assert.Equal("\"1-v1\"", tag.Tag);
+
+        // The tag is current when the service checks it; another change commits before the service saves.
+        service.ConcurrentChange.BeforeNextSaveOf(orderId);
+        var racedCancel = await SendIfMatchAsync($"/v1/orders/{orderId}/cancel", tag, null);
+        tag = (await service.Client.GetAsync($"/v1/orders/{orderId}")).Headers.ETag!;
+        Assert.Equal("\"2-v1\"", tag.Tag);
+        service.ConcurrentChange.BeforeNextSaveOf(orderId);
+        var racedRevise = await SendIfMatchAsync($"/v1/orders/{orderId}/revise", tag,
+            JsonContent.Create(new { revisedLineItems = new[] { new { menuItemId = "2", quantity = 1 } } }));
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, racedCancel.StatusCode);
+        Assert.Contains($"Order {orderId} is at version 2 now", (await racedCancel.Content.ReadFromJsonAsync<JsonNode>())!["detail"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.PreconditionFailed, racedRevise.StatusCode);
+        Assert.Contains($"Order {orderId} is at version 3 now", (await racedRevise.Content.ReadFromJsonAsync<JsonNode>())!["detail"]!.GetValue<string>());
+        Assert.Equal("APPROVED", (await service.GetOrderAsync(orderId))["state"]!.GetValue<string>());
+        Assert.Equal(0, await service.Database.ScalarAsync<long>($"SELECT count(*) FROM saga_instances WHERE saga_type <> 'create-order' AND saga_key = '{orderId}'"));
+
+        // The same race for a request without If-Match: it named no version, so it is a conflict (409).
+        service.ConcurrentChange.BeforeNextSaveOf(orderId);
+        var unconditional = await service.Client.PostAsync($"/v1/orders/{orderId}/cancel", null);
+        Assert.Equal(HttpStatusCode.Conflict, unconditional.StatusCode);
+    }
+
     private async Task<JsonNode> FollowAsync(string href) => (await service.Client.GetFromJsonAsync<JsonNode>(href))!;
 
     private async Task<string> WaitForLinkAsync(string self, string rel)
@@ -104,4 +142,41 @@ public sealed class HypermediaAndConditionalTests(OrderServiceFactory service) :
 
     private Task<HttpResponseMessage> SendIfMatchAsync(string path, EntityTagHeaderValue etag, HttpContent? content) =>
         service.Client.SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = content, Headers = { IfMatch = { etag } } });
+}
+
+/// <summary>The Order service with <see cref="ConcurrentChange"/> hooked into its DbContext.</summary>
+public sealed class ConcurrentChangeOrderServiceFactory : OrderServiceFactory
+{
+    public ConcurrentChange ConcurrentChange { get; private set; } = null!;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        ConcurrentChange = new ConcurrentChange(Database);
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.ConfigureDbContext<OrderDbContext>(options => options.AddInterceptors(ConcurrentChange)));
+    }
+}
+
+/// <summary>
+/// Another change of an order (as another Order instance or a saga reply would make), committed on its own
+/// connection right before the service's next save of that order: after the service read the order and
+/// checked the request's If-Match, before its UPDATE. Deterministic: no timing decides who wins.
+/// </summary>
+public sealed class ConcurrentChange(TestDatabase database) : SaveChangesInterceptor
+{
+    private long orderId;
+
+    public void BeforeNextSaveOf(long order) => Interlocked.Exchange(ref orderId, order);
+
+    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
+        CancellationToken cancellationToken = default)
+    {
+        var armed = Interlocked.Read(ref orderId);
+        if (armed != 0 && eventData.Context!.ChangeTracker.Entries<OrderAggregate>().Any(e => e.Entity.Id == armed && e.State == EntityState.Modified)
+            && Interlocked.CompareExchange(ref orderId, 0, armed) == armed)
+        {
+            await database.ScalarAsync<int>($"UPDATE orders SET version = version + 1 WHERE id = {armed} RETURNING version");
+        }
+        return result;
+    }
 }

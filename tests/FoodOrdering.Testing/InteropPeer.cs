@@ -1,5 +1,7 @@
 using FoodOrdering.LocalSystem;
 using FoodOrdering.LocalSystem.Processes;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
 
 namespace FoodOrdering.Testing;
 
@@ -23,4 +25,39 @@ public static class InteropPeer
         await peer.WaitForExitAsync(timeout.Token);
         return peer.RecentLines;
     }
+
+    /// <summary>
+    /// Writes a FileDescriptorSet of <paramref name="files"/> and everything they import (each file once) to a
+    /// new temporary file, deleted on dispose: what the grpcio scripts build their message classes from, so
+    /// Python needs no protoc and calls with exactly the descriptors generated from our .proto files.
+    /// </summary>
+    public static async Task<DescriptorSetFile> WriteDescriptorSetAsync(params FileDescriptor[] files)
+    {
+        var set = new FileDescriptorSet();
+        var added = new HashSet<string>();
+        void Add(FileDescriptor file)
+        {
+            foreach (var dependency in file.Dependencies)
+            {
+                Add(dependency);
+            }
+            if (added.Add(file.Name))
+            {
+                set.File.Add(FileDescriptorProto.Parser.ParseFrom(file.SerializedData));
+            }
+        }
+        foreach (var file in files)
+        {
+            Add(file);
+        }
+        var path = Path.Combine(Path.GetTempPath(), $"ftgo-grpc-interop-{Guid.NewGuid():N}.pb");
+        await File.WriteAllBytesAsync(path, set.ToByteArray());
+        return new DescriptorSetFile(path);
+    }
+}
+
+/// <summary>A descriptor set written for a foreign peer; the file goes when disposed.</summary>
+public sealed record DescriptorSetFile(string Path) : IDisposable
+{
+    public void Dispose() => File.Delete(Path);
 }

@@ -8,14 +8,17 @@ public sealed record Link(string Href);
 /// The order's <c>_links</c> (HATEOAS, Richardson level 3): a link is there exactly when the action or
 /// resource is available, so a client follows links instead of knowing the state machine. cancel and revise
 /// only while the order is APPROVED; ticket once the kitchen's ticket is known (from approval on); consumer
-/// always. The consumer and ticket live in other services: their links use <c>Downstreams:{name}:HttpAddress</c>
-/// when it is configured (the launcher sets it), else a path for a gateway in front of every service.
+/// always. Links are for the client who asked: through the gateway (which says what it took off the path in
+/// X-Forwarded-Prefix, the request's PathBase here) every link is a gateway path (<c>/api/v1/...</c>), the
+/// consumer's and the ticket's too; called directly, the order's links are this service's paths and the
+/// consumer and ticket (other services) use <c>Downstreams:{name}:HttpAddress</c> when it is configured (the
+/// launcher sets it), else a plain path.
 /// </summary>
 public sealed class OrderLinks(IConfiguration configuration)
 {
-    public IReadOnlyDictionary<string, Link> Of(OrderAggregate order, int version)
+    public IReadOnlyDictionary<string, Link> Of(OrderAggregate order, int version, PathString pathBase)
     {
-        var self = OrdersApi.Self(order.Id, version);
+        var self = OrdersApi.Self(order.Id, version, pathBase);
         var links = new Dictionary<string, Link> { ["self"] = new(self) };
         if (order.CanCancel)
         {
@@ -25,13 +28,14 @@ public sealed class OrderLinks(IConfiguration configuration)
         {
             links["revise"] = new($"{self}/revise");
         }
-        links["consumer"] = new($"{BaseAddressOf("consumer")}/v1/consumers/{order.ConsumerId}");
+        links["consumer"] = new($"{BaseAddressOf("consumer", pathBase)}/v1/consumers/{order.ConsumerId}");
         if (order.TicketId is { } ticketId)
         {
-            links["ticket"] = new($"{BaseAddressOf("kitchen")}/v1/tickets/{ticketId}");
+            links["ticket"] = new($"{BaseAddressOf("kitchen", pathBase)}/v1/tickets/{ticketId}");
         }
         return links;
     }
 
-    private string BaseAddressOf(string service) => configuration[$"Downstreams:{service}:HttpAddress"]?.TrimEnd('/') ?? "";
+    private string BaseAddressOf(string service, PathString pathBase) =>
+        pathBase.HasValue ? pathBase.ToString() : configuration[$"Downstreams:{service}:HttpAddress"]?.TrimEnd('/') ?? "";
 }

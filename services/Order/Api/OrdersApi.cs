@@ -5,6 +5,7 @@ using FoodOrdering.Order.Application;
 using FoodOrdering.Order.Domain;
 using FoodOrdering.Order.Persistence;
 using FoodOrdering.Order.Proxies;
+using FoodOrdering.Order.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -33,20 +34,23 @@ public static class OrdersApi
         var api = app.NewVersionedApi("Orders");
 
         var v1 = api.MapGroup("/v{version:apiVersion}/orders").HasApiVersion(OrderApiVersions.V1)
-            .AdvertisesApiVersion(OrderApiVersions.V2).WithTags("Orders v1"); // a v1 client learns that v2 exists
+            .AdvertisesApiVersion(OrderApiVersions.V2).WithTags("Orders v1") // a v1 client learns that v2 exists
+            .AddEndpointFilter<OrderOwnerFilter>();
         v1.MapGet("/{orderId:long}", GetOrderV1).WithName("GetOrderV1").ProducesValidationProblem()
             .Produces<OrderRepresentationV1>().Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status404NotFound);
         v1.MapGet("/", GetOrdersOfConsumerV1).WithName("GetOrdersOfConsumerV1").ProducesValidationProblem();
         MapCommands(v1, 1);
 
-        var v2 = api.MapGroup("/v{version:apiVersion}/orders").HasApiVersion(OrderApiVersions.V2).WithTags("Orders v2");
+        var v2 = api.MapGroup("/v{version:apiVersion}/orders").HasApiVersion(OrderApiVersions.V2).WithTags("Orders v2")
+            .AddEndpointFilter<OrderOwnerFilter>();
         v2.MapGet("/{orderId:long}", GetOrderV2).WithName("GetOrderV2").ProducesValidationProblem()
             .Produces<OrderRepresentationV2>().Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status404NotFound);
         v2.MapGet("/", GetOrdersOfConsumerV2).WithName("GetOrdersOfConsumerV2").ProducesValidationProblem();
         MapCommands(v2, 2);
 
         // Content negotiation: the same order, the version chosen by the Accept header's vendor media type.
-        var negotiated = api.MapGroup("/orders").HasApiVersion(OrderApiVersions.V1).HasApiVersion(OrderApiVersions.V2).WithTags("Orders (media type)");
+        var negotiated = api.MapGroup("/orders").HasApiVersion(OrderApiVersions.V1).HasApiVersion(OrderApiVersions.V2).WithTags("Orders (media type)")
+            .AddEndpointFilter<OrderOwnerFilter>();
         negotiated.MapGet("/{orderId:long}", GetOrderNegotiated).WithName("GetOrderByMediaType").ProducesValidationProblem()
             .Produces<OrderRepresentationV1>(StatusCodes.Status200OK, OrderApiVersions.MediaType(1))
             .Produces<OrderRepresentationV2>(StatusCodes.Status200OK, OrderApiVersions.MediaType(2))
@@ -77,7 +81,7 @@ public static class OrdersApi
         {
             var (order, created) = await orders.CreateAsync(request.ConsumerId!.Value, request.RestaurantId!.Value,
                 Requested(request.LineItems!), request.DeliveryInformation(), idempotency, cancellationToken);
-            var self = Self(order.Id, OrderApiVersions.RequestedMajor(http));
+            var self = Self(order.Id, OrderApiVersions.RequestedMajor(http), http.Request.PathBase);
             // The outcome comes later: poll in about a second.
             http.Response.Headers.RetryAfter = "1";
             http.Response.Headers.Location = self;
@@ -100,12 +104,12 @@ public static class OrdersApi
     public static Task<Results<JsonHttpResult<OrderRepresentationV1>, StatusCodeHttpResult, ValidationProblem>> GetOrderV1(long orderId, string? expand,
         HttpContext http, OrderService orders, OrderLinks links, OrderExpansion expansion, CancellationToken cancellationToken) =>
         GetOrderAsync(orderId, expand, version: 1, negotiated: false, http, orders, links, expansion,
-            (order, expanded) => OrderRepresentationV1.Of(order, links.Of(order, 1), expanded), cancellationToken);
+            (order, expanded) => OrderRepresentationV1.Of(order, links.Of(order, 1, http.Request.PathBase), expanded), cancellationToken);
 
     public static Task<Results<JsonHttpResult<OrderRepresentationV2>, StatusCodeHttpResult, ValidationProblem>> GetOrderV2(long orderId, string? expand,
         HttpContext http, OrderService orders, OrderLinks links, OrderExpansion expansion, CancellationToken cancellationToken) =>
         GetOrderAsync(orderId, expand, version: 2, negotiated: false, http, orders, links, expansion,
-            (order, expanded) => OrderRepresentationV2.Of(order, links.Of(order, 2), expanded), cancellationToken);
+            (order, expanded) => OrderRepresentationV2.Of(order, links.Of(order, 2, http.Request.PathBase), expanded), cancellationToken);
 
     /// <summary>GET /orders/{orderId}: v1 or v2 by the Accept header; the Content-Type says which one came back.</summary>
     public static async Task<IResult> GetOrderNegotiated(long orderId, string? expand, HttpContext http, OrderService orders, OrderLinks links,
@@ -115,9 +119,9 @@ public static class OrdersApi
         var version = OrderApiVersions.RequestedMajor(http);
         return version == 2
             ? await GetOrderAsync(orderId, expand, 2, negotiated: true, http, orders, links, expansion,
-                (order, expanded) => OrderRepresentationV2.Of(order, links.Of(order, 2), expanded), cancellationToken)
+                (order, expanded) => OrderRepresentationV2.Of(order, links.Of(order, 2, http.Request.PathBase), expanded), cancellationToken)
             : await GetOrderAsync(orderId, expand, 1, negotiated: true, http, orders, links, expansion,
-                (order, expanded) => OrderRepresentationV1.Of(order, links.Of(order, 1), expanded), cancellationToken);
+                (order, expanded) => OrderRepresentationV1.Of(order, links.Of(order, 1, http.Request.PathBase), expanded), cancellationToken);
     }
 
     private static async Task<Results<JsonHttpResult<T>, StatusCodeHttpResult, ValidationProblem>> GetOrderAsync<T>(long orderId, string? expand, int version,
@@ -148,15 +152,17 @@ public static class OrdersApi
     }
 
     public static Task<Results<Ok<OrderPage<OrderRepresentationV1>>, ValidationProblem>> GetOrdersOfConsumerV1(long? consumerId, int? page, int? pageSize,
-        OrderDbContext db, OrderLinks links, CancellationToken cancellationToken) =>
-        GetOrdersOfConsumerAsync(consumerId, page, pageSize, 1, db, order => OrderRepresentationV1.Of(order, links.Of(order, 1)), cancellationToken);
+        OrderDbContext db, OrderLinks links, HttpContext http, CancellationToken cancellationToken) =>
+        GetOrdersOfConsumerAsync(consumerId, page, pageSize, 1, http.Request.PathBase, db,
+            order => OrderRepresentationV1.Of(order, links.Of(order, 1, http.Request.PathBase)), cancellationToken);
 
     public static Task<Results<Ok<OrderPage<OrderRepresentationV2>>, ValidationProblem>> GetOrdersOfConsumerV2(long? consumerId, int? page, int? pageSize,
-        OrderDbContext db, OrderLinks links, CancellationToken cancellationToken) =>
-        GetOrdersOfConsumerAsync(consumerId, page, pageSize, 2, db, order => OrderRepresentationV2.Of(order, links.Of(order, 2)), cancellationToken);
+        OrderDbContext db, OrderLinks links, HttpContext http, CancellationToken cancellationToken) =>
+        GetOrdersOfConsumerAsync(consumerId, page, pageSize, 2, http.Request.PathBase, db,
+            order => OrderRepresentationV2.Of(order, links.Of(order, 2, http.Request.PathBase)), cancellationToken);
 
     private static async Task<Results<Ok<OrderPage<T>>, ValidationProblem>> GetOrdersOfConsumerAsync<T>(long? consumerId, int? page, int? pageSize,
-        int version, OrderDbContext db, Func<OrderAggregate, T> represent, CancellationToken cancellationToken)
+        int version, PathString pathBase, OrderDbContext db, Func<OrderAggregate, T> represent, CancellationToken cancellationToken)
     {
         var (number, size) = (page ?? 1, pageSize ?? 20);
         var errors = new Dictionary<string, string[]>();
@@ -180,14 +186,14 @@ public static class OrdersApi
         // One more than a page: whether there is a next page, without counting them all.
         var found = await db.Orders.AsNoTracking().Where(o => o.ConsumerId == consumerId).OrderByDescending(o => o.Id)
             .Skip((number - 1) * size).Take(size + 1).ToListAsync(cancellationToken);
-        var links = new Dictionary<string, Link> { ["self"] = new(PageOf(consumerId!.Value, number, size, version)) };
+        var links = new Dictionary<string, Link> { ["self"] = new(PageOf(pathBase, consumerId!.Value, number, size, version)) };
         if (found.Count > size)
         {
-            links["next"] = new(PageOf(consumerId.Value, number + 1, size, version));
+            links["next"] = new(PageOf(pathBase, consumerId.Value, number + 1, size, version));
         }
         if (number > 1)
         {
-            links["prev"] = new(PageOf(consumerId.Value, number - 1, size, version));
+            links["prev"] = new(PageOf(pathBase, consumerId.Value, number - 1, size, version));
         }
         return TypedResults.Ok(new OrderPage<T>([.. found.Take(size).Select(represent)], number, size, links));
     }
@@ -198,7 +204,7 @@ public static class OrdersApi
         try
         {
             var order = await orders.CancelAsync(orderId, OrderETags.ExpectedVersions(http.Request), cancellationToken);
-            return TypedResults.Accepted(Self(order.Id, OrderApiVersions.RequestedMajor(http)), new OrderStateResponse(order.Id, order.State.Name()));
+            return TypedResults.Accepted(Self(order.Id, OrderApiVersions.RequestedMajor(http), http.Request.PathBase), new OrderStateResponse(order.Id, order.State.Name()));
         }
         catch (OrderVersionMismatchException e)
         {
@@ -216,7 +222,7 @@ public static class OrdersApi
         try
         {
             var order = await orders.ReviseAsync(orderId, Requested(request.RevisedLineItems!), OrderETags.ExpectedVersions(http.Request), cancellationToken);
-            return TypedResults.Accepted(Self(order.Id, OrderApiVersions.RequestedMajor(http)), new OrderStateResponse(order.Id, order.State.Name()));
+            return TypedResults.Accepted(Self(order.Id, OrderApiVersions.RequestedMajor(http), http.Request.PathBase), new OrderStateResponse(order.Id, order.State.Name()));
         }
         catch (OrderNotPricedException e)
         {
@@ -228,10 +234,14 @@ public static class OrdersApi
         }
     }
 
-    public static string Self(long orderId, int version = 1) => $"/v{version}/orders/{orderId}";
+    /// <summary>
+    /// An order's URL as the client who asked can follow it: <paramref name="pathBase"/> is what a proxy in front
+    /// took off the path (the gateway's <c>/api</c>, from X-Forwarded-Prefix), empty when called directly.
+    /// </summary>
+    public static string Self(long orderId, int version, PathString pathBase) => $"{pathBase}/v{version}/orders/{orderId}";
 
-    private static string PageOf(long consumerId, int page, int size, int version) =>
-        $"/v{version}/orders?consumerId={consumerId}&page={page}&pageSize={size}";
+    private static string PageOf(PathString pathBase, long consumerId, int page, int size, int version) =>
+        $"{pathBase}/v{version}/orders?consumerId={consumerId}&page={page}&pageSize={size}";
 
     private static List<RequestedLineItem> Requested(IEnumerable<LineItemRequest> lineItems) =>
         [.. lineItems.Select(i => new RequestedLineItem(i.MenuItemId!, i.Quantity!.Value))];

@@ -4,10 +4,9 @@ using FoodOrdering.Messaging.Sagas;
 using FoodOrdering.Order.Domain;
 using FoodOrdering.Order.Messaging;
 using FoodOrdering.Order.Persistence;
-using FoodOrdering.Order.Proxies;
 using FoodOrdering.Order.Sagas;
+using FoodOrdering.Order.Validation;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using OrderAggregate = FoodOrdering.Order.Domain.Order;
 
@@ -15,14 +14,13 @@ namespace FoodOrdering.Order.Application;
 
 /// <summary>
 /// The Order service's use cases (the book's OrderService). "Respond first, validate later": none of them
-/// calls another service. Each changes the order and starts its saga in ONE local transaction (one
+/// calls another service (unless the lab switch Order:Validation=Synchronous says so: <see cref="IOrderValidation"/>). Each changes the order and starts its saga in ONE local transaction (one
 /// SaveChanges): the order, the saga instance and the saga's first command in the outbox commit together
 /// or not at all, and the participants answer later, over messaging.
 /// </summary>
 public sealed class OrderService(
     OrderDbContext db,
-    IOptions<OrderOptions> options,
-    ConsumerServiceProxy consumers,
+    IOrderValidation validation,
     TransactionalOutbox outbox,
     SagaOrchestrator<CreateOrderSaga, CreateOrderSagaData> createOrderSaga,
     SagaOrchestrator<CancelOrderSaga, CancelOrderSagaData> cancelOrderSaga,
@@ -43,15 +41,9 @@ public sealed class OrderService(
         var restaurant = await db.Restaurants.FindAsync([restaurantId], cancellationToken)
             ?? throw new OrderNotPricedException($"There is no restaurant {restaurantId}.");
         var order = OrderAggregate.Create(consumerId, restaurantId, restaurant.Price(lineItems), delivery);
-        if (options.Value.Validation == OrderValidation.Synchronous)
-        {
-            // The anti-pattern of the chapter, on purpose: the order now waits for the Consumer service, so it
-            // can be placed only while that service is up (ServiceUnavailableException: REST 503).
-            if (await consumers.ValidateOrderByConsumerAsync(consumerId, order.OrderTotal, cancellationToken) is { } refusal)
-            {
-                throw new OrderRefusedException(refusal);
-            }
-        }
+        // Nothing by default; with the lab switch Order:Validation=Synchronous, calls to the Consumer and Kitchen
+        // services that must all answer before this one can (SynchronousOrderValidation).
+        await validation.ValidateAsync(order, cancellationToken);
         await db.Orders.AddAsync(order, cancellationToken); // the id comes from the order_ids sequence (HiLo), before the INSERT
         if (idempotency is not null)
         {
@@ -97,7 +89,7 @@ public sealed class OrderService(
                 ConsumerId = order.ConsumerId,
                 OrderTotal = order.OrderTotal.ToString(),
             }, key: order.Id.ToString(), cancellationToken);
-            await SaveAsync(cancellationToken);
+            await SaveAsync(order, expectedVersions, cancellationToken);
         }
         return order;
     }
@@ -119,7 +111,7 @@ public sealed class OrderService(
             RevisedLineItems = OrderMessages.TicketLineItems(revised),
             NewOrderTotal = OrderAggregate.Total(revised).ToString(),
         }, key: order.Id.ToString(), cancellationToken);
-        await SaveAsync(cancellationToken);
+        await SaveAsync(order, expectedVersions, cancellationToken);
         return order;
     }
 
@@ -141,7 +133,7 @@ public sealed class OrderService(
     }
 
     // The client's precondition on what it read; a change between this check and the save is still caught
-    // by optimistic concurrency (SaveAsync).
+    // by optimistic concurrency (SaveAsync), and answered the same way (412).
     private static void CheckVersion(OrderAggregate order, IReadOnlySet<int>? expectedVersions)
     {
         if (expectedVersions is not null && !expectedVersions.Contains(order.Version))
@@ -150,12 +142,20 @@ public sealed class OrderService(
         }
     }
 
-    // Optimistic concurrency: the order row changed since it was read (a saga reply, another request).
-    private async Task SaveAsync(CancellationToken cancellationToken)
+    // Optimistic concurrency: the order row changed since it was read (a saga reply, another request). For a
+    // request that named the version it decided on (If-Match), that is its precondition failing late: 412, as if
+    // the change had come a moment earlier; without If-Match, a conflict (409).
+    private async Task SaveAsync(OrderAggregate order, IReadOnlySet<int>? expectedVersions, CancellationToken cancellationToken)
     {
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException) when (expectedVersions is not null)
+        {
+            db.ChangeTracker.Clear();
+            var now = await db.Orders.AsNoTracking().Where(o => o.Id == order.Id).Select(o => (int?)o.Version).SingleOrDefaultAsync(cancellationToken);
+            throw new OrderVersionMismatchException(order.Id, now ?? order.Version);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -163,26 +163,6 @@ public sealed class OrderService(
         }
     }
 }
-
-/// <summary>How POST /v1/orders validates an order (configuration section <c>Order</c>).</summary>
-public sealed class OrderOptions
-{
-    public const string SectionName = "Order";
-
-    /// <summary>Asynchronous (the default): respond first, CreateOrderSaga validates later.</summary>
-    public OrderValidation Validation { get; set; } = OrderValidation.Asynchronous;
-}
-
-public enum OrderValidation
-{
-    Asynchronous,
-
-    /// <summary>A lab switch: the consumer is validated by a synchronous gRPC call before the order is accepted.</summary>
-    Synchronous,
-}
-
-/// <summary>A synchronous validation said no (REST 422).</summary>
-public sealed class OrderRefusedException(string reason) : DomainException($"The order is refused: {reason}");
 
 /// <summary>An Idempotency-Key header and the fingerprint of the request body it came with.</summary>
 public sealed record IdempotencyRequest(string Key, string Fingerprint);

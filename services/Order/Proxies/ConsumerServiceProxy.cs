@@ -1,9 +1,6 @@
 using FoodOrdering.Domain;
 using FoodOrdering.Grpc.Contracts.Consumer.V1;
-using FoodOrdering.ServiceDefaults.Resilience;
 using Grpc.Core;
-using Polly;
-using Polly.CircuitBreaker;
 
 namespace FoodOrdering.Order.Proxies;
 
@@ -32,7 +29,7 @@ public sealed class ConsumerServiceProxy(ConsumerService.ConsumerServiceClient c
         {
             return null;
         }
-        catch (Exception e) when (Unavailable(e) is { } reason)
+        catch (Exception e) when (ServiceUnavailableException.ReasonFor(e) is { } reason)
         {
             throw new ServiceUnavailableException(Downstream, reason, e);
         }
@@ -58,29 +55,12 @@ public sealed class ConsumerServiceProxy(ConsumerService.ConsumerServiceClient c
         {
             return e.Status.Detail;
         }
-        catch (Exception e) when (Unavailable(e) is { } reason)
+        catch (Exception e) when (ServiceUnavailableException.ReasonFor(e) is { } reason)
         {
             throw new ServiceUnavailableException(Downstream, reason, e);
         }
     }
-
-    /// <summary>Why the downstream could not answer, or null when the exception is not about that.</summary>
-    internal static string? Unavailable(Exception exception) => exception switch
-    {
-        BrokenCircuitException => "its circuit breaker is open: calls fail fast until a probe call succeeds",
-        ExecutionRejectedException => "too many calls to it are outstanding",
-        RpcException e when DownstreamFailures.GrpcStatuses.Contains(e.StatusCode) => $"gRPC {e.StatusCode}: {e.Status.Detail.TrimEnd('.')}",
-        _ => null,
-    };
 }
 
 /// <summary>A consumer as the Consumer service describes it.</summary>
 public sealed record ConsumerDetails(long ConsumerId, string FirstName, string LastName, Money OrderLimit);
-
-/// <summary>A downstream service could not answer (down, too slow, or its breaker open): REST 503, or a fallback.</summary>
-public sealed class ServiceUnavailableException(string downstream, string reason, Exception inner)
-    : Exception($"The {downstream} service is unavailable: {reason}.", inner)
-{
-    public string Downstream { get; } = downstream;
-    public string Reason { get; } = reason;
-}

@@ -24,7 +24,7 @@ public sealed record CommandLine(string Command, LaunchOptions Options, IReadOnl
           --data-dir DIR    where the private PostgreSQL/RabbitMQ keep their data (default: .ftgo/)
           --no-trace-viewer do not start the trace viewer (the Aspire dashboard, http://127.0.0.1:{SystemCatalog.TraceViewerPort})
           --kitchen-instances N  start N Kitchen instances (1-8) sharing the sharded kitchen-service-commands channel
-          --faults          every service injects latency and errors on command (POST /_admin/faults; see docs/labs.md)
+          --faults          every service injects latency and errors on command (POST /_admin/faults; see docs/workshop/05-partial-failure.md)
 
         environment:
           FTGO_POSTGRES     use this PostgreSQL (e.g. Host=127.0.0.1;Port=5432;Username=ftgo;Password=ftgo)

@@ -203,8 +203,8 @@ public static class DemoCommand
         Title("API 5. Follow the links: cancel by the href in _links (there only while the order may be cancelled)");
         var cancel = v1["_links"]?["cancel"]?["href"]?.GetValue<string>()
             ?? throw new InvalidOperationException($"The demo expected a cancel link on the APPROVED order {orderId}.");
-        ConsoleLog.Line("demo", 92, $"_links.cancel.href of the v1 answer above: {cancel}   (the Order service's path: behind the gateway, /api{cancel})");
-        await SendAsync(http, HttpMethod.Post, $"{order}{cancel}", null, HttpStatusCode.Accepted, cancellationToken);
+        ConsoleLog.Line("demo", 92, $"_links.cancel.href of the v1 answer above: {cancel}   (a gateway path: the client follows it as it is)");
+        await SendAsync(http, HttpMethod.Post, $"{gateway}{cancel}", null, HttpStatusCode.Accepted, cancellationToken);
         await PollOrderAsync(http, $"{order}/v1/orders/{orderId}", "CANCELLED", cancellationToken);
 
         Title("API 6. Grace's activity: one query published, the Order, Kitchen and Accounting services' replies gathered (\"missing\" names a part that did not answer in time)");

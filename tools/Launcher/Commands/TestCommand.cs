@@ -8,7 +8,7 @@ using FoodOrdering.LocalSystem.Processes;
 namespace FoodOrdering.Launcher.Commands;
 
 /// <summary>
-/// `./ftgo test`: install what the tests need (system packages as root, grpc-js, buf and @asyncapi/diff with npm), check the
+/// `./ftgo test`: install what the tests need (system packages as root, grpc-js, buf, @asyncapi/diff and kubernetes-models with npm), check the
 /// style, start ONE private PostgreSQL and ONE RabbitMQ for the whole run, hand them to every test
 /// assembly through FTGO_POSTGRES / FTGO_RABBITMQ, run `dotnet test`, stop them, print a summary.
 /// </summary>
@@ -20,6 +20,9 @@ public static partial class TestCommand
     /// <summary>newman, which runs the Postman collection in the end-to-end tests (PostmanCollectionTests).</summary>
     private const string PostmanFolder = "docs/postman";
 
+    /// <summary>The schema validator of the rendered k8s/ objects (kubernetes-models), for DeploymentFilesTests.</summary>
+    private const string KubernetesSchemaFolder = "tests/FoodOrdering.EndToEnd.Tests/kubernetes-schema";
+
     public static async Task<int> RunAsync(string repositoryRoot, IReadOnlyList<string> testArguments, CancellationToken stop)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"ftgo-test-{Environment.ProcessId}");
@@ -27,6 +30,7 @@ public static partial class TestCommand
         // Everything a fresh Debian machine lacks, named in one install line, or installed in one apt-get run as root.
         await Prerequisites.OfThisMachine.EnsureInstalledAsync([.. options.SystemPackages, .. Prerequisites.TestTools], stop);
         await NpmCiAsync(Path.Combine(repositoryRoot, InteropFolder), stop);
+        await NpmCiAsync(Path.Combine(repositoryRoot, KubernetesSchemaFolder), stop);
         // The breaking-change checkers of the API compatibility tests: buf and @asyncapi/diff (docs/api-evolution.md).
         await NpmCiAsync(new ApiSurface(repositoryRoot).ApiFolder, stop);
         await NpmCiAsync(Path.Combine(repositoryRoot, PostmanFolder), stop);

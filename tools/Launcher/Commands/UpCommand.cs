@@ -43,7 +43,7 @@ public static class UpCommand
         }
         if (options.FaultsEnabled && system.Services.Count > 0)
         {
-            // Fault injection (docs/labs.md, "Partial failure with injected faults"): on any service; DELETE clears.
+            // Fault injection (docs/workshop/05-partial-failure.md): on any service; DELETE clears.
             ConsoleLog.Info($$"""Faults       on: curl -X POST {{system.Services[0].BaseUrl}}/_admin/faults -H 'Content-Type: application/json' -d '{"latencyMs":500,"errorRatio":0.5,"scope":"all"}'""");
         }
         if (system.TraceViewer is { } viewer)

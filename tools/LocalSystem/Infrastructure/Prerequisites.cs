@@ -20,9 +20,11 @@ public sealed class Prerequisites(string root, string searchPath, string? aptGet
 
     /// <summary>
     /// What the tests run besides .NET: the real gRPC peers (Debian's grpcio; node + npm for grpc-js), and
-    /// curl and git, which a minimal Debian lacks (the lab test runs docs' curl commands; the fresh-clone test lists files with git).
+    /// curl and git, which a minimal Debian lacks (the lab test runs docs' curl commands; the fresh-clone test lists files with git);
+    /// docker-compose (Debian's v1, whose `config` needs no engine) and kubectl (Debian's package is kubernetes-client; its
+    /// `kubectl kustomize` renders without a cluster), which check docker-compose.yml and k8s/ (DeploymentFilesTests).
     /// </summary>
-    public static readonly IReadOnlyList<string> TestTools = ["python3-grpcio", "python3-protobuf", "nodejs", "npm", "curl", "git"];
+    public static readonly IReadOnlyList<string> TestTools = ["python3-grpcio", "python3-protobuf", "nodejs", "npm", "curl", "git", "docker-compose", "kubernetes-client"];
 
     private readonly SemaphoreSlim installGate = new(1, 1);
 
@@ -44,6 +46,9 @@ public sealed class Prerequisites(string root, string searchPath, string? aptGet
         "npm" => FindExecutable("npm") is not null,
         "curl" => FindExecutable("curl") is not null,
         "git" => FindExecutable("git") is not null,
+        "docker-compose" => FindExecutable("docker-compose") is not null,
+        // Any kubectl will do (a kubectl from elsewhere, e.g. Google's "kubectl" package, renders kustomize the same way).
+        "kubernetes-client" => FindExecutable("kubectl") is not null,
         _ => throw new ArgumentException($"No check is known for the package '{package}'.", nameof(package)),
     };
 

@@ -7,10 +7,11 @@ namespace FoodOrdering.LocalSystem.Processes;
 public static class Tool
 {
     public static async Task<string> RunAsync(string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken,
-        IReadOnlyDictionary<string, string?>? environment = null, bool echo = false)
+        IReadOnlyDictionary<string, string?>? environment = null, bool echo = false, string? workingDirectory = null)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
+            WorkingDirectory = workingDirectory ?? "",
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
