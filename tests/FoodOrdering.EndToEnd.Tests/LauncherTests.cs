@@ -46,8 +46,10 @@ public sealed class LauncherTests
         Assert.Contains("Content-Type: application/vnd.ftgo.order.v2+json", launcher.Output);
         Assert.Contains("If-None-Match: \"", launcher.Output);
         Assert.Contains("HTTP 304 Not Modified", launcher.Output);
-        Assert.Matches(@"_links\.cancel\.href of the v1 answer above: (/v1/orders/\d+/cancel)\s", launcher.Output);
-        Assert.Matches(@"curl -i http://127\.0\.0\.1:\d+/v1/consumers/\d+/activity\s", launcher.Output);
+        Assert.Matches(@"_links\.cancel\.href of the v1 answer above: (/api/v1/orders/\d+/cancel)\s", launcher.Output);
+        Assert.Matches(@"curl -i http://127\.0\.0\.1:\d+/api/v1/consumers/\d+/activity -H ""Authorization: Bearer \$GRACE""", launcher.Output);
+        // Public API operations go through the gateway with a token, as a client's would.
+        Assert.Matches(@"curl -i -X POST http://127\.0\.0\.1:\d+/api/v1/orders -H 'Content-Type: application/json' -d '[^']*' -H ""Authorization: Bearer \$GRACE""", launcher.Output);
         Assert.Contains("\"missing\"", launcher.Output);
         // The demo is a teaching setting: every service injects faults on command.
         Assert.Contains("/_admin/faults", launcher.Output);

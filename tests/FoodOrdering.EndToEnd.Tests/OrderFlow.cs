@@ -1,6 +1,8 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using FoodOrdering.LocalSystem.Processes;
 using FoodOrdering.Testing;
 using Npgsql;
@@ -8,15 +10,22 @@ using Npgsql;
 namespace FoodOrdering.EndToEnd.Tests;
 
 /// <summary>
-/// What a client of the whole system does, over each service's REST API (the gateway comes later): sign
-/// up, open a restaurant, place an order and watch it go from APPROVAL_PENDING to its outcome.
+/// What a client of the whole system does, through the API gateway with a token, as a user would: sign up
+/// (anonymous), open a restaurant and work a ticket (an admin), place an order and watch it go from
+/// APPROVAL_PENDING to its outcome (its consumer). <c>service</c> names the service a path belongs to (the
+/// gateway routes by path; kitchen and accounting writes need an admin); what the API does not show comes
+/// from the services' own databases.
 /// </summary>
-public sealed class OrderFlow(TestSystem test) : IDisposable
+public sealed partial class OrderFlow(TestSystem test) : IDisposable
 {
     public static readonly object Address = new { street1 = "9 West St", city = "Oakland", state = "CA", zip = "94612" };
+    private const long Admin = 0;
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly Dictionary<long, string> tokens = [];
+    private readonly Dictionary<long, long> owners = [];
 
-    public string Url(string service, string path) => test.Service(service).BaseUrl + path;
+    /// <summary>The gateway's URL of a service's path (<c>/v1/orders/7</c> is <c>{gateway}/api/v1/orders/7</c>).</summary>
+    public string Url(string service, string path) => test.Service("gateway").BaseUrl + "/api" + path;
 
     public async Task<long> SignUpAsync(string orderLimit = "1000.00") =>
         (await PostAsync("consumer", "/v1/consumers", new { name = new { firstName = "Ada", lastName = "Lovelace" }, orderLimit }))["consumerId"]!.GetValue<long>();
@@ -37,7 +46,7 @@ public sealed class OrderFlow(TestSystem test) : IDisposable
         var consumerId = await SignUpAsync();
         await Wait.UntilAsync(async ct =>
             {
-                using var response = await http.PostAsJsonAsync(Url("order", "/v1/orders"), Order(consumerId, restaurantId, ("1", 1)), ct);
+                using var response = await SendAsync(HttpMethod.Post, Url("order", "/v1/orders"), Order(consumerId, restaurantId, ("1", 1)), consumerId);
                 return response.StatusCode == HttpStatusCode.Created;
             },
             TimeSpan.FromSeconds(30), $"restaurant {restaurantId} to reach the Order service's menu replica", CancellationToken.None);
@@ -56,16 +65,18 @@ public sealed class OrderFlow(TestSystem test) : IDisposable
     /// <summary>POST /v1/orders: 201 with APPROVAL_PENDING at once (respond first). Returns the order id.</summary>
     public async Task<long> PlaceOrderAsync(long consumerId, long restaurantId, params (string MenuItemId, int Quantity)[] lineItems)
     {
-        using var response = await http.PostAsJsonAsync(Url("order", "/v1/orders"), Order(consumerId, restaurantId, lineItems));
+        using var response = await SendAsync(HttpMethod.Post, Url("order", "/v1/orders"), Order(consumerId, restaurantId, lineItems), consumerId);
         var body = await response.Content.ReadFromJsonAsync<JsonNode>();
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"POST /v1/orders: {(int)response.StatusCode} {body}");
         Assert.Equal("APPROVAL_PENDING", body!["state"]!.GetValue<string>());
-        return body["orderId"]!.GetValue<long>();
+        var orderId = body["orderId"]!.GetValue<long>();
+        owners[orderId] = consumerId;
+        return orderId;
     }
 
     public async Task<JsonNode> GetAsync(string service, string path)
     {
-        using var response = await http.GetAsync(Url(service, path));
+        using var response = await SendAsync(HttpMethod.Get, Url(service, path), null, Caller(service, HttpMethod.Get, path));
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {text}");
         return JsonNode.Parse(text)!;
@@ -73,7 +84,7 @@ public sealed class OrderFlow(TestSystem test) : IDisposable
 
     public async Task<JsonNode> PostAsync(string service, string path, object? body, HttpStatusCode? expected = null)
     {
-        using var response = await http.PostAsJsonAsync(Url(service, path), body);
+        using var response = await SendAsync(HttpMethod.Post, Url(service, path), body, Caller(service, HttpMethod.Post, path));
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(expected is null ? response.IsSuccessStatusCode : response.StatusCode == expected, $"POST {path}: {(int)response.StatusCode} {text}");
         return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text)!;
@@ -81,7 +92,7 @@ public sealed class OrderFlow(TestSystem test) : IDisposable
 
     public async Task PutAsync(string service, string path, object body)
     {
-        using var response = await http.PutAsJsonAsync(Url(service, path), body);
+        using var response = await SendAsync(HttpMethod.Put, Url(service, path), body, Caller(service, HttpMethod.Put, path));
         Assert.True(response.IsSuccessStatusCode, $"PUT {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
@@ -128,7 +139,7 @@ public sealed class OrderFlow(TestSystem test) : IDisposable
         ScalarAsync<string?>("accounting", "SELECT state FROM authorizations WHERE order_id = @o", ("o", orderId));
 
     public Task WaitForAccountAsync(long consumerId) =>
-        Wait.UntilAsync(async ct => (await http.GetAsync(Url("accounting", $"/v1/accounts/{consumerId}"), ct)).IsSuccessStatusCode,
+        Wait.UntilAsync(async ct => (await SendAsync(HttpMethod.Get, Url("accounting", $"/v1/accounts/{consumerId}"), null, consumerId)).IsSuccessStatusCode,
             TimeSpan.FromSeconds(30), $"the account of consumer {consumerId} to be opened", CancellationToken.None);
 
     /// <summary>The one-way NotifyConsumer the saga sends at its end, as the consumer reads it.</summary>
@@ -136,6 +147,60 @@ public sealed class OrderFlow(TestSystem test) : IDisposable
         Wait.UntilAsync(async _ => (await GetAsync("consumer", $"/v1/consumers/{consumerId}/notifications")).AsArray()
                 .Any(n => n!["orderId"]!.GetValue<long>() == orderId),
             TimeSpan.FromSeconds(30), $"consumer {consumerId} to be notified of order {orderId}", CancellationToken.None);
+
+    /// <summary>
+    /// Who makes a request, as the gateway's rules want it: nobody signs up, an admin writes restaurants, tickets
+    /// and accounts, an order's consumer works on it, a consumer reads their own resources (null: anonymous).
+    /// </summary>
+    private long? Caller(string service, HttpMethod method, string path)
+    {
+        if (service is "kitchen" or "accounting" && method != HttpMethod.Get)
+        {
+            return Admin;
+        }
+        if (OrderPath().Match(path) is { Success: true } order)
+        {
+            return owners.TryGetValue(long.Parse(order.Groups[1].Value), out var owner) ? owner : Admin;
+        }
+        if (ConsumerPath().Match(path) is { Success: true } consumer)
+        {
+            return long.Parse(consumer.Groups[1].Value);
+        }
+        return method == HttpMethod.Post && path == "/v1/consumers" ? null : Admin;
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, object? body, long? caller)
+    {
+        using var request = new HttpRequestMessage(method, url);
+        if (body is not null || method != HttpMethod.Get)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+        if (caller is { } who)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(who));
+        }
+        return await http.SendAsync(request);
+    }
+
+    /// <summary>A token from the gateway's demo token endpoint, one per consumer (<see cref="Admin"/>: an admin's), asked for once.</summary>
+    private async Task<string> TokenAsync(long consumerId)
+    {
+        if (!tokens.TryGetValue(consumerId, out var token))
+        {
+            object request = consumerId == Admin ? new { role = "admin" } : new { consumerId };
+            using var response = await http.PostAsJsonAsync(test.Service("gateway").BaseUrl + "/api/v1/auth/token", request);
+            Assert.True(response.IsSuccessStatusCode, $"POST /api/v1/auth/token: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            tokens[consumerId] = token = (await response.Content.ReadFromJsonAsync<JsonNode>())!["accessToken"]!.GetValue<string>();
+        }
+        return token;
+    }
+
+    [GeneratedRegex(@"^/v\d+/orders/(\d+)")]
+    private static partial Regex OrderPath();
+
+    [GeneratedRegex(@"^/v1/(?:consumers|accounts)/(\d+)")]
+    private static partial Regex ConsumerPath();
 
     public void Dispose() => http.Dispose();
 }

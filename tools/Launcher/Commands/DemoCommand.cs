@@ -22,29 +22,32 @@ namespace FoodOrdering.Launcher.Commands;
 /// command a reader could type, followed by the response. Each step states the status it expects and
 /// stops the demo if it gets another, so the end-to-end test that runs it proves the walkthrough.
 /// It ends with the order story: respond first, CreateOrderSaga's approval and rejections, revise and cancel.
+/// Every public API operation goes through the gateway with a token, as a client's would (docs/walkthrough.md);
+/// the gRPC steps, the AuthorizeCard message and the readiness checks are about the services themselves and go to them.
 /// </summary>
 public static class DemoCommand
 {
     public static async Task RunStepsAsync(FtgoSystem system, CancellationToken cancellationToken)
     {
-        var consumer = system.Services.Single(s => s.Definition.Name == "consumer").BaseUrl;
-        using var http = new HttpClient();
-        await WaitForSubscribersAsync(system, http, cancellationToken);
+        var gateway = system.Services.Single(s => s.Definition.IsGateway).BaseUrl;
+        using var anonymous = new Caller(new HttpClient(), TokenVariable: null);
+        await WaitForSubscribersAsync(system, anonymous.Http, cancellationToken);
 
-        Title("1. Sign up a consumer with an order limit (REST v1)");
-        var created = await SendAsync(http, HttpMethod.Post, $"{consumer}/v1/consumers",
+        Title("1. Sign up a consumer with an order limit, through the gateway (REST v1; sign-up is anonymous)");
+        var created = await SendAsync(anonymous, HttpMethod.Post, $"{gateway}/api/v1/consumers",
             """{"name":{"firstName":"Ada","lastName":"Lovelace"},"orderLimit":"500.00"}""", HttpStatusCode.Created, cancellationToken);
         var consumerId = created["consumerId"]!.GetValue<long>();
 
-        Title("2. Read it back");
-        await SendAsync(http, HttpMethod.Get, $"{consumer}/v1/consumers/{consumerId}", null, HttpStatusCode.OK, cancellationToken);
+        Title("2. A token for her (the gateway's demo token endpoint), and read her back with it");
+        using var http = await SignInAsync(gateway, "ADA", $$"""{"consumerId":{{consumerId}}}""", cancellationToken);
+        await SendAsync(http, HttpMethod.Get, $"{gateway}/api/v1/consumers/{consumerId}", null, HttpStatusCode.OK, cancellationToken);
 
         Title("3. Bad input gets a problem-details answer that names the field");
-        await SendAsync(http, HttpMethod.Post, $"{consumer}/v1/consumers", """{"name":{"firstName":""},"orderLimit":"12.345"}""",
+        await SendAsync(anonymous, HttpMethod.Post, $"{gateway}/api/v1/consumers", """{"name":{"firstName":""},"orderLimit":"12.345"}""",
             HttpStatusCode.BadRequest, cancellationToken);
 
         Title("4. An unknown consumer is 404 with problem details");
-        await SendAsync(http, HttpMethod.Get, $"{consumer}/v1/consumers/999999", null, HttpStatusCode.NotFound, cancellationToken);
+        await SendAsync(http, HttpMethod.Get, $"{gateway}/api/v1/consumers/999999", null, HttpStatusCode.NotFound, cancellationToken);
 
         Title("5. The same consumer over gRPC, as the Order service will ask (ftgo.consumer.v1.ConsumerService)");
         var grpcUrl = system.Services.Single(s => s.Definition.Name == "consumer").GrpcUrl;
@@ -60,31 +63,36 @@ public static class DemoCommand
             new ValidateOrderByConsumerRequest { ConsumerId = consumerId, OrderTotal = new ProtoMoney { Amount = "500.01" } },
             deadline: DateTime.UtcNow + deadline, cancellationToken: cancellationToken), StatusCode.FailedPrecondition);
 
-        await AccountingStepsAsync(system, http, consumerId, cancellationToken);
-        var restaurantId = await RunKitchenStepsAsync(system, http, cancellationToken);
-        var (grace, orderBody) = await RunOrderStepsAsync(system, http, restaurantId, declinedConsumerId: consumerId, cancellationToken);
-        await RunOrderApiStepsAsync(system, http, grace, orderBody, cancellationToken);
+        Title("An admin's token: restaurant and ticket writes and account changes need one");
+        using var admin = await SignInAsync(gateway, "ADMIN", """{"role":"admin"}""", cancellationToken);
+        await AccountingStepsAsync(system, gateway, http, admin, consumerId, cancellationToken);
+        var restaurantId = await RunKitchenStepsAsync(system, gateway, admin, cancellationToken);
+        var (grace, orderBody) = await RunOrderStepsAsync(gateway, anonymous, ada: http, restaurantId, declinedConsumerId: consumerId, cancellationToken);
+        using (grace)
+        {
+            await RunOrderApiStepsAsync(gateway, grace, orderBody, cancellationToken);
+        }
         ConsoleLog.Info("Demo finished.");
     }
 
     /// <summary>The Kitchen service: a restaurant and its menu (RestaurantCreated and RestaurantMenuRevised go to restaurant-events).</summary>
-    private static async Task<long> RunKitchenStepsAsync(FtgoSystem system, HttpClient http, CancellationToken cancellationToken)
+    private static async Task<long> RunKitchenStepsAsync(FtgoSystem system, string gateway, Caller http, CancellationToken cancellationToken)
     {
         var kitchen = system.Services.Single(s => s.Definition.Name == "kitchen" && s.Instance == 0);
 
         Title("Kitchen 1. Create a restaurant with its menu (REST v1; RestaurantCreated carries the whole menu)");
-        var created = await SendAsync(http, HttpMethod.Post, $"{kitchen.BaseUrl}/v1/restaurants",
+        var created = await SendAsync(http, HttpMethod.Post, $"{gateway}/api/v1/restaurants",
             """{"name":"Ajanta","address":{"street1":"1 Main St","city":"Oakland","state":"CA","zip":"94611"},"menu":{"menuItems":[{"id":"1","name":"Chicken Vindaloo","price":"12.34"},{"id":"2","name":"Garlic Naan","price":"3.50"}]}}""",
             HttpStatusCode.Created, cancellationToken);
         var restaurantId = created["restaurantId"]!.GetValue<long>();
 
         Title("Kitchen 2. Revise its menu (one RestaurantMenuRevised: the Order service keeps a replica of menus from these events)");
-        await SendAsync(http, HttpMethod.Put, $"{kitchen.BaseUrl}/v1/restaurants/{restaurantId}/menu",
+        await SendAsync(http, HttpMethod.Put, $"{gateway}/api/v1/restaurants/{restaurantId}/menu",
             """{"menuItems":[{"id":"1","name":"Chicken Vindaloo","price":"12.34"},{"id":"2","name":"Garlic Naan","price":"3.50"},{"id":"3","name":"Dal Makhani","price":"9.95"}]}""",
             HttpStatusCode.OK, cancellationToken);
 
         Title("Kitchen 3. A menu price with three decimals is refused as a whole (400, nothing changes)");
-        await SendAsync(http, HttpMethod.Put, $"{kitchen.BaseUrl}/v1/restaurants/{restaurantId}/menu",
+        await SendAsync(http, HttpMethod.Put, $"{gateway}/api/v1/restaurants/{restaurantId}/menu",
             """{"menuItems":[{"id":"1","name":"Chicken Vindaloo","price":"12.345"}]}""", HttpStatusCode.BadRequest, cancellationToken);
 
         Title("Kitchen 4. The restaurant over gRPC (ftgo.kitchen.v1.KitchenService; UploadMenu and TicketBoard stream, see docs/grpc.md)");
@@ -94,7 +102,7 @@ public static class DemoCommand
             deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: cancellationToken), StatusCode.OK);
 
         Title("Kitchen 5. Tickets come from the order sagas; an unknown ticket is 404 with problem details");
-        await SendAsync(http, HttpMethod.Post, $"{kitchen.BaseUrl}/v1/tickets/999999/accept", """{"readyBy":"2030-01-01T12:00:00Z"}""",
+        await SendAsync(http, HttpMethod.Post, $"{gateway}/api/v1/tickets/999999/accept", """{"readyBy":"2030-01-01T12:00:00Z"}""",
             HttpStatusCode.NotFound, cancellationToken);
         return restaurantId;
     }
@@ -106,21 +114,21 @@ public static class DemoCommand
     /// command and reply channels; a rejected order with its reason; a cancel and a revise by their sagas.
     /// </summary>
     /// <returns>Grace, and the body of the order she placed (the API steps place it once more).</returns>
-    private static async Task<(long Grace, string OrderBody)> RunOrderStepsAsync(FtgoSystem system, HttpClient http, long restaurantId,
+    private static async Task<(Caller Grace, string OrderBody)> RunOrderStepsAsync(string gateway, Caller anonymous, Caller ada, long restaurantId,
         long declinedConsumerId, CancellationToken cancellationToken)
     {
-        var consumer = system.Services.Single(s => s.Definition.Name == "consumer").BaseUrl;
-        var order = system.Services.Single(s => s.Definition.Name == "order").BaseUrl;
+        var order = $"{gateway}/api";
 
-        Title("Order 1. Sign up Grace (order limit 100.00); her account opens at the Accounting service");
-        var grace = (await SendAsync(http, HttpMethod.Post, $"{consumer}/v1/consumers",
+        Title("Order 1. Sign up Grace (order limit 100.00), and her token; her account opens at the Accounting service");
+        var grace = (await SendAsync(anonymous, HttpMethod.Post, $"{gateway}/api/v1/consumers",
             """{"name":{"firstName":"Grace","lastName":"Hopper"},"orderLimit":"100.00"}""", HttpStatusCode.Created, cancellationToken))["consumerId"]!
             .GetValue<long>();
+        var http = await SignInAsync(gateway, "GRACE", $$"""{"consumerId":{{grace}}}""", cancellationToken);
 
         Title("Order 2. Place an order: 201 at once, APPROVAL_PENDING (respond first: no call to any other service)");
         ConsoleLog.Line("demo", 92, "(the Order service prices it from its replica of the menus, kept from RestaurantCreated events)");
         var orderBody = $$"""{"consumerId":{{grace}},"restaurantId":{{restaurantId}},"lineItems":[{"menuItemId":"1","quantity":2},{"menuItemId":"2","quantity":1}],"deliveryAddress":{"street1":"9 West St","city":"Oakland","state":"CA","zip":"94612"},"deliveryTime":"{{DateTimeOffset.UtcNow.AddHours(1):yyyy-MM-ddTHH:mm:ssZ}}"}""";
-        await WaitForMenuReplicaAsync(http, order, restaurantId, cancellationToken);
+        await WaitForMenuReplicaAsync(http, order, grace, restaurantId, cancellationToken);
         var orderId = (await SendAsync(http, HttpMethod.Post, $"{order}/v1/orders", orderBody, HttpStatusCode.Created, cancellationToken))["orderId"]!
             .GetValue<long>();
 
@@ -134,10 +142,10 @@ public static class DemoCommand
         await PollOrderAsync(http, $"{order}/v1/orders/{rejectedId}", "REJECTED", cancellationToken);
 
         Title("Order 5. Ada's account was disabled (step 8): her order is REJECTED, 'card declined', and its ticket compensated (CancelCreateTicket)");
-        var declinedId = (await SendAsync(http, HttpMethod.Post, $"{order}/v1/orders",
+        var declinedId = (await SendAsync(ada, HttpMethod.Post, $"{order}/v1/orders",
             orderBody.Replace($"\"consumerId\":{grace}", $"\"consumerId\":{declinedConsumerId}"), HttpStatusCode.Created, cancellationToken))["orderId"]!
             .GetValue<long>();
-        await PollOrderAsync(http, $"{order}/v1/orders/{declinedId}", "REJECTED", cancellationToken);
+        await PollOrderAsync(ada, $"{order}/v1/orders/{declinedId}", "REJECTED", cancellationToken);
 
         Title("Order 6. Revise the approved order (ReviseOrderSaga): REVISION_PENDING, then APPROVED with the new total");
         await SendAsync(http, HttpMethod.Post, $"{order}/v1/orders/{orderId}/revise", """{"revisedLineItems":[{"menuItemId":"1","quantity":3}]}""",
@@ -152,22 +160,22 @@ public static class DemoCommand
         await SendAsync(http, HttpMethod.Post, $"{order}/v1/orders/{orderId}/cancel", null, HttpStatusCode.Accepted, cancellationToken);
 
         Title("Order 9. What the sagas told Grace: the one-way NotifyConsumer commands, recorded by the Consumer service");
-        await Wait.UntilAsync(async ct => (await http.GetStringAsync($"{consumer}/v1/consumers/{grace}/notifications", ct)).Split("orderId").Length > 4,
+        await Wait.UntilAsync(async ct => (await http.Http.GetStringAsync($"{gateway}/api/v1/consumers/{grace}/notifications", ct)).Split("orderId").Length > 4,
             TimeSpan.FromSeconds(30), "the notifications of the approval, the rejection, the revision and the cancel", cancellationToken);
-        await SendAsync(http, HttpMethod.Get, $"{consumer}/v1/consumers/{grace}/notifications", null, HttpStatusCode.OK, cancellationToken);
-        return (grace, orderBody);
+        await SendAsync(http, HttpMethod.Get, $"{gateway}/api/v1/consumers/{grace}/notifications", null, HttpStatusCode.OK, cancellationToken);
+        return (http, orderBody);
     }
 
-    // --- Evolving and querying the Order API (issue 11): docs/walkthrough.md, "Evolving and querying the Order API" ---
+    // --- Evolving and querying the Order API (issue 11): docs/walkthrough.md, sections 7 to 9 and 13 ---
 
     /// <summary>
     /// One order through v1, v2 and the vendor media type; a conditional GET answered 304 from its ETag; a cancel
     /// found by following the order's <c>cancel</c> link; <c>?expand=consumer</c>; and Grace's activity, gathered
     /// from three services (printed as it came: on a loaded machine a part may be missing, which the answer says).
     /// </summary>
-    private static async Task RunOrderApiStepsAsync(FtgoSystem system, HttpClient http, long grace, string orderBody, CancellationToken cancellationToken)
+    private static async Task RunOrderApiStepsAsync(string gateway, Caller http, string orderBody, CancellationToken cancellationToken)
     {
-        var order = system.Services.Single(s => s.Definition.Name == "order").BaseUrl;
+        var order = $"{gateway}/api";
 
         Title("API 1. Another order for Grace, approved by the saga as before");
         var orderId = (await SendAsync(http, HttpMethod.Post, $"{order}/v1/orders", orderBody, HttpStatusCode.Created, cancellationToken))["orderId"]!
@@ -195,37 +203,38 @@ public static class DemoCommand
         Title("API 5. Follow the links: cancel by the href in _links (there only while the order may be cancelled)");
         var cancel = v1["_links"]?["cancel"]?["href"]?.GetValue<string>()
             ?? throw new InvalidOperationException($"The demo expected a cancel link on the APPROVED order {orderId}.");
-        ConsoleLog.Line("demo", 92, $"_links.cancel.href of the v1 answer above: {cancel}");
-        await SendAsync(http, HttpMethod.Post, $"{order}{cancel}", null, HttpStatusCode.Accepted, cancellationToken);
+        ConsoleLog.Line("demo", 92, $"_links.cancel.href of the v1 answer above: {cancel}   (a gateway path: the client follows it as it is)");
+        await SendAsync(http, HttpMethod.Post, $"{gateway}{cancel}", null, HttpStatusCode.Accepted, cancellationToken);
         await PollOrderAsync(http, $"{order}/v1/orders/{orderId}", "CANCELLED", cancellationToken);
 
         Title("API 6. Grace's activity: one query published, the Order, Kitchen and Accounting services' replies gathered (\"missing\" names a part that did not answer in time)");
+        var grace = JsonNode.Parse(orderBody)!["consumerId"]!.GetValue<long>();
         await SendAsync(http, HttpMethod.Get, $"{order}/v1/consumers/{grace}/activity", null, HttpStatusCode.OK, cancellationToken);
     }
 
     /// <summary>The restaurant created a moment ago reaches the Order service's menu replica through restaurant-events: wait for it quietly.</summary>
-    private static Task WaitForMenuReplicaAsync(HttpClient http, string order, long restaurantId, CancellationToken cancellationToken) =>
+    private static Task WaitForMenuReplicaAsync(Caller consumer, string order, long consumerId, long restaurantId, CancellationToken cancellationToken) =>
         Wait.UntilAsync(async ct =>
             {
                 // An order of a dish no menu has: refused either way (422, nothing stored), but for another reason once the restaurant is known.
                 using var probe = new StringContent(
-                    $$"""{"consumerId":1,"restaurantId":{{restaurantId}},"lineItems":[{"menuItemId":"no-such-dish","quantity":1}],"deliveryAddress":{"street1":"9 West St","city":"Oakland","state":"CA","zip":"94612"},"deliveryTime":"2030-01-01T12:00:00Z"}""",
+                    $$"""{"consumerId":{{consumerId}},"restaurantId":{{restaurantId}},"lineItems":[{"menuItemId":"no-such-dish","quantity":1}],"deliveryAddress":{"street1":"9 West St","city":"Oakland","state":"CA","zip":"94612"},"deliveryTime":"2030-01-01T12:00:00Z"}""",
                     Encoding.UTF8, "application/json");
-                using var response = await http.PostAsync($"{order}/v1/orders", probe, ct);
+                using var response = await consumer.Http.PostAsync($"{order}/v1/orders", probe, ct);
                 return !(await response.Content.ReadAsStringAsync(ct)).Contains($"There is no restaurant {restaurantId}");
             },
             TimeSpan.FromSeconds(30), $"restaurant {restaurantId} to reach the Order service's menu replica", cancellationToken);
 
     /// <summary>Polls an order as a client does, printing each state it passes through, until it settles; it must settle in <paramref name="state"/>.</summary>
-    private static async Task PollOrderAsync(HttpClient http, string url, string state, CancellationToken cancellationToken)
+    private static async Task PollOrderAsync(Caller http, string url, string state, CancellationToken cancellationToken)
     {
-        ConsoleLog.Line("demo", 92, $"$ curl -s {url}   # every second, until the saga is done");
+        ConsoleLog.Line("demo", 92, $"$ curl -s {url}{http.CurlHeader}   # every second, until the saga is done");
         string[] final = ["APPROVED", "REJECTED", "CANCELLED"];
         var seen = "";
         JsonNode? last = null;
         await Wait.UntilAsync(async ct =>
             {
-                last = JsonNode.Parse(await http.GetStringAsync(url, ct))!;
+                last = JsonNode.Parse(await http.Http.GetStringAsync(url, ct))!;
                 var now = last["state"]!.GetValue<string>();
                 if (now != seen)
                 {
@@ -253,17 +262,17 @@ public static class DemoCommand
     /// declined on purpose: the account is disabled, and AuthorizeCard, sent as CreateOrderSaga will send it,
     /// is answered CardAuthorizationFailed on the reply channel. (The declined ORDER comes with the Order service.)
     /// </summary>
-    private static async Task AccountingStepsAsync(FtgoSystem system, HttpClient http, long consumerId, CancellationToken cancellationToken)
+    private static async Task AccountingStepsAsync(FtgoSystem system, string gateway, Caller http, Caller admin, long consumerId, CancellationToken cancellationToken)
     {
-        var accounting = system.Services.Single(s => s.Definition.Name == "accounting").BaseUrl;
+        var accounting = $"{gateway}/api";
 
         Title("7. The sign-up's ConsumerCreated event opened an account at the Accounting service (publish/subscribe)");
-        await Wait.UntilAsync(async ct => (await http.GetAsync($"{accounting}/v1/accounts/{consumerId}", ct)).IsSuccessStatusCode,
+        await Wait.UntilAsync(async ct => (await http.Http.GetAsync($"{accounting}/v1/accounts/{consumerId}", ct)).IsSuccessStatusCode,
             TimeSpan.FromSeconds(30), $"the account of consumer {consumerId} to be opened", cancellationToken);
         await SendAsync(http, HttpMethod.Get, $"{accounting}/v1/accounts/{consumerId}", null, HttpStatusCode.OK, cancellationToken);
 
         Title("8. Disable the account on purpose: its card authorizations will be declined");
-        await SendAsync(http, HttpMethod.Put, $"{accounting}/v1/accounts/{consumerId}", """{"disabled":true}""", HttpStatusCode.OK, cancellationToken);
+        await SendAsync(admin, HttpMethod.Put, $"{accounting}/v1/accounts/{consumerId}", """{"disabled":true}""", HttpStatusCode.OK, cancellationToken);
 
         Title("9. AuthorizeCard, as CreateOrderSaga sends it (asynchronous request/response): declined, answered on the reply channel");
         await using var saga = new DemoSaga(system.RabbitMqUri);
@@ -331,7 +340,7 @@ public static class DemoCommand
         }
     }
 
-    private static async Task<JsonNode> SendAsync(HttpClient http, HttpMethod method, string url, string? body, HttpStatusCode expected,
+    private static async Task<JsonNode> SendAsync(Caller http, HttpMethod method, string url, string? body, HttpStatusCode expected,
         CancellationToken cancellationToken, params (string Name, string Value)[] headers) =>
         (await ExchangeAsync(http, method, url, body, expected, cancellationToken, only: null, headers)).Json;
 
@@ -339,14 +348,14 @@ public static class DemoCommand
     /// Sends a request printed as curl, prints the answer (all of it, or only the top-level fields <paramref name="only"/> names),
     /// checks its status; returns its JSON (empty when it has no body) and its ETag.
     /// </summary>
-    private static async Task<(JsonNode Json, string? ETag)> ExchangeAsync(HttpClient http, HttpMethod method, string url, string? body,
+    private static async Task<(JsonNode Json, string? ETag)> ExchangeAsync(Caller http, HttpMethod method, string url, string? body,
         HttpStatusCode expected, CancellationToken cancellationToken, string[]? only, params (string Name, string Value)[] headers)
     {
         var target = url.Contains('?') ? $"'{url}'" : url; // a query string needs quotes in a shell
         var curl = body is null
             ? method == HttpMethod.Get ? $"curl -i {target}" : $"curl -i -X {method} {target}"
             : $"curl -i -X {method} {target} -H 'Content-Type: application/json' -d '{body}'";
-        ConsoleLog.Line("demo", 92, "$ " + curl + string.Concat(headers.Select(h => $" -H '{h.Name}: {h.Value}'")));
+        ConsoleLog.Line("demo", 92, "$ " + curl + http.CurlHeader + string.Concat(headers.Select(h => $" -H '{h.Name}: {h.Value}'")));
 
         using var request = new HttpRequestMessage(method, url);
         if (body is not null)
@@ -357,7 +366,7 @@ public static class DemoCommand
         {
             request.Headers.TryAddWithoutValidation(name, value);
         }
-        using var response = await http.SendAsync(request, cancellationToken);
+        using var response = await http.Http.SendAsync(request, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         var location = response.Headers.Location is { } l ? $"  Location: {l}" : "";
         var etag = response.Headers.ETag?.ToString();
@@ -380,5 +389,28 @@ public static class DemoCommand
             throw new InvalidOperationException($"The demo expected {(int)expected} {expected} from {method} {url}, got {(int)response.StatusCode}.");
         }
         return (json, etag);
+    }
+
+    /// <summary>
+    /// A token from the gateway's demo token endpoint (<c>POST /api/v1/auth/token</c>), printed as the line a reader
+    /// types to keep it in <paramref name="tokenVariable"/>; the caller sends it with every request.
+    /// </summary>
+    private static async Task<Caller> SignInAsync(string gateway, string tokenVariable, string body, CancellationToken cancellationToken)
+    {
+        using var anonymous = new Caller(new HttpClient(), TokenVariable: null);
+        var token = (await ExchangeAsync(anonymous, HttpMethod.Post, $"{gateway}/api/v1/auth/token", body, HttpStatusCode.OK, cancellationToken, only: ["expiresIn"]))
+            .Json["accessToken"]!.GetValue<string>();
+        ConsoleLog.Line("demo", 92, $"(its accessToken, kept as ${tokenVariable}: the requests that send it say -H \"Authorization: Bearer ${tokenVariable}\")");
+        var http = new HttpClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return new Caller(http, tokenVariable);
+    }
+
+    /// <summary>Who sends a request: an HttpClient with their token (none: anonymous), and the shell variable the printed curl names it by.</summary>
+    private sealed record Caller(HttpClient Http, string? TokenVariable) : IDisposable
+    {
+        public string CurlHeader => TokenVariable is null ? "" : $" -H \"Authorization: Bearer ${TokenVariable}\"";
+
+        public void Dispose() => Http.Dispose();
     }
 }

@@ -17,6 +17,9 @@ public static partial class TestCommand
     /// <summary>The grpc-js peer of the gRPC interop tests (package.json, package-lock.json).</summary>
     private const string InteropFolder = "tests/FoodOrdering.Grpc.Tests/interop";
 
+    /// <summary>newman, which runs the Postman collection in the end-to-end tests (PostmanCollectionTests).</summary>
+    private const string PostmanFolder = "docs/postman";
+
     /// <summary>The schema validator of the rendered k8s/ objects (kubernetes-models), for DeploymentFilesTests.</summary>
     private const string KubernetesSchemaFolder = "tests/FoodOrdering.EndToEnd.Tests/kubernetes-schema";
 
@@ -30,6 +33,7 @@ public static partial class TestCommand
         await NpmCiAsync(Path.Combine(repositoryRoot, KubernetesSchemaFolder), stop);
         // The breaking-change checkers of the API compatibility tests: buf and @asyncapi/diff (docs/api-evolution.md).
         await NpmCiAsync(new ApiSurface(repositoryRoot).ApiFolder, stop);
+        await NpmCiAsync(Path.Combine(repositoryRoot, PostmanFolder), stop);
         // Style is part of the build (fix with: dotnet format FoodOrdering.sln).
         ConsoleLog.Info("dotnet format --verify-no-changes");
         await Tool.RunAsync("dotnet", ["format", Path.Combine(repositoryRoot, "FoodOrdering.sln"), "--verify-no-changes", "--no-restore"], stop);
