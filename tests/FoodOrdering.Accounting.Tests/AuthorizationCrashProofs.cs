@@ -51,9 +51,10 @@ public sealed class AuthorizationCrashProofs : IAsyncLifetime
 
             first = await saga.SendAsync(new AuthorizeCard(consumerId, orderId, "12.34"), orderId);
 
-            await Wait.UntilAsync(_ => Task.FromResult(crashing.HasExited), TimeSpan.FromSeconds(60), "the Accounting process to kill itself after the commit",
+            // Its last line may be read after the exit is seen (output is read asynchronously): wait for both.
+            await Wait.UntilAsync(_ => Task.FromResult(crashing.HasExited && crashing.RecentLines.Any(line => line.Contains("killing process"))),
+                TimeSpan.FromSeconds(60), "the Accounting process to say it kills itself after the commit, and to exit",
                 CancellationToken.None, () => string.Join(Environment.NewLine, crashing.RecentLines.TakeLast(20)));
-            Assert.Contains(crashing.RecentLines, line => line.Contains("killing process"));
             // Committed: the authorization, the inbox row and the reply. Not acknowledged: the command is back in its queue.
             Assert.Equal(1L, await AuthorizationsAsync(orderId));
             Assert.Equal(1L, await database.ScalarAsync<long>("SELECT count(*) FROM processed_messages WHERE handler = 'accounting.authorize-card'"));

@@ -145,7 +145,7 @@ public static partial class RunnableDocs
     }
 
     /// <summary>Default "127.0.0.1:PORT" to the started system's, for every service's REST and gRPC port and the gateway's.</summary>
-    private static IReadOnlyDictionary<string, string> PortMap(TestSystem test)
+    public static IReadOnlyDictionary<string, string> PortMap(TestSystem test)
     {
         var map = new Dictionary<string, string>();
         foreach (var service in test.System.Services.Where(s => s.Instance == 0))
