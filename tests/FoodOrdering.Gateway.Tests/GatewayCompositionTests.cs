@@ -40,14 +40,22 @@ public sealed class CompositionSystem : IAsyncLifetime
             ["Downstreams__kitchen__CircuitBreaker__BreakDuration"] = "00:00:03",
         });
         Http.BaseAddress = new Uri(Test.Service("gateway").BaseUrl);
-        ConsumerId = await GatewaySystem.SignUpAsync(Http);
-        RestaurantId = await GatewaySystem.OpenRestaurantAsync(Http);
-        ConsumerToken = await GatewaySystem.ConsumerTokenAsync(Http, ConsumerId);
-        AdminToken = await GatewaySystem.AdminTokenAsync(Http);
-        OrderId = await GatewaySystem.PlaceOrderAsync(Http, ConsumerId, RestaurantId, ConsumerToken);
-        // Approved: CreateOrderSaga has a ticket from Kitchen and an authorization from Accounting, so every part exists.
-        await Wait.UntilAsync(async _ => (await DetailsAsync(ConsumerToken)).Body?["order"]?["state"]?.GetValue<string>() == "APPROVED",
-            TimeSpan.FromSeconds(60), $"order {OrderId} to be approved", CancellationToken.None);
+        try
+        {
+            ConsumerId = await GatewaySystem.SignUpAsync(Http);
+            RestaurantId = await GatewaySystem.OpenRestaurantAsync(Http);
+            ConsumerToken = await GatewaySystem.ConsumerTokenAsync(Http, ConsumerId);
+            AdminToken = await GatewaySystem.AdminTokenAsync(Http);
+            OrderId = await GatewaySystem.PlaceOrderAsync(Http, ConsumerId, RestaurantId, ConsumerToken);
+            // Approved: CreateOrderSaga has a ticket from Kitchen and an authorization from Accounting, so every part exists.
+            await Wait.UntilAsync(async _ => (await DetailsAsync(ConsumerToken)).Body?["order"]?["state"]?.GetValue<string>() == "APPROVED",
+                TimeSpan.FromSeconds(60), $"order {OrderId} to be approved", CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // Only the services' own lines say why (CI once saw the gateway's order breaker open for a whole minute).
+            throw new InvalidOperationException($"The {Name} did not get its approved order: {e.Message}{Environment.NewLine}{Test.Explain()}", e);
+        }
     }
 
     public async Task DisposeAsync()

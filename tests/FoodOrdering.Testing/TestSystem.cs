@@ -68,6 +68,15 @@ public sealed class TestSystem : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Whether the named services (every one when none is named) still run, and the last lines each printed:
+    /// for the message of a failure that only their logs can explain (a breaker opened by what, a crash).
+    /// </summary>
+    public string Explain(params string[] names) => string.Join(Environment.NewLine, System.Services
+        .Where(s => names.Length == 0 || names.Contains(s.Definition.Name))
+        .Select(s => $"--- {s.Process.Name} ({(s.Process.HasExited ? "exited" : "running")}), its last lines:{Environment.NewLine}"
+            + string.Join(Environment.NewLine, s.Process.RecentLines.TakeLast(40))));
+
     public async ValueTask DisposeAsync()
     {
         await System.DisposeAsync();
