@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FoodOrdering.Grpc.Contracts.Order.V1;
+using FoodOrdering.ServiceDefaults.Resilience;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -100,7 +101,7 @@ public sealed class OrderDetailsComposer(OrderServiceProxy orders, ConsumerServi
         ExecutionRejectedException => $"too many calls to the {downstream} service are outstanding",
         RpcException { StatusCode: StatusCode.DeadlineExceeded or StatusCode.Cancelled } or OperationCanceledException =>
             $"the {downstream} service did not answer within the budget of {budget.Budget.TotalMilliseconds:0} ms",
-        RpcException e => $"the {downstream} service failed: gRPC {e.StatusCode}: {e.Status.Detail.TrimEnd('.')}",
+        RpcException e => $"the {downstream} service failed: {DownstreamFailures.Describe(e)}",
         _ => null,
     };
 

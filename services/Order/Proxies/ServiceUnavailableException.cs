@@ -20,7 +20,7 @@ public sealed class ServiceUnavailableException(string downstream, string reason
     {
         BrokenCircuitException => "its circuit breaker is open: calls fail fast until a probe call succeeds",
         ExecutionRejectedException => "too many calls to it are outstanding",
-        RpcException e when DownstreamFailures.GrpcStatuses.Contains(e.StatusCode) => $"gRPC {e.StatusCode}: {e.Status.Detail.TrimEnd('.')}",
+        RpcException e when DownstreamFailures.GrpcStatuses.Contains(e.StatusCode) => DownstreamFailures.Describe(e),
         _ => null,
     };
 }

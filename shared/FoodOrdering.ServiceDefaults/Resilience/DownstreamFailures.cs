@@ -27,6 +27,13 @@ public static class DownstreamFailures
     };
 
     /// <summary>
+    /// A failed gRPC call in words, for logs, fallback warnings and problem details: "gRPC Unavailable: ..." with the
+    /// status detail when the other side gave one, the status alone when not (a deadline the client enforced has none).
+    /// </summary>
+    public static string Describe(RpcException e) =>
+        e.Status.Detail.Trim().TrimEnd('.') is { Length: > 0 } detail ? $"gRPC {e.StatusCode}: {detail}" : $"gRPC {e.StatusCode}";
+
+    /// <summary>
     /// True for a failing gRPC status, and for what Microsoft.Extensions.Http.Resilience calls transient
     /// over HTTP: an HttpRequestException, our timeout, or a 5xx, 408 or 429 answer.
     /// </summary>

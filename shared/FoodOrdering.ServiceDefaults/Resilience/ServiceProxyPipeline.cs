@@ -67,7 +67,7 @@ public static class ServiceProxyPipeline
 
     private static string Describe(Outcome<object> outcome) => outcome switch
     {
-        { Exception: RpcException e } => $"gRPC {e.StatusCode}",
+        { Exception: RpcException e } => DownstreamFailures.Describe(e),
         { Exception: { } e } => e.GetType().Name,
         { Result: HttpResponseMessage response } => $"HTTP {(int)response.StatusCode}",
         _ => "unknown",

@@ -25,6 +25,13 @@ public sealed class DownstreamFailuresTests
         Assert.Equal(failure, DownstreamFailures.IsFailure(Outcome.FromException<object>(new RpcException(new Status(code, "")))));
 
     [Theory]
+    [InlineData(StatusCode.Unavailable, "Fault injected on purpose.", "gRPC Unavailable: Fault injected on purpose")]
+    [InlineData(StatusCode.DeadlineExceeded, "", "gRPC DeadlineExceeded")]
+    [InlineData(StatusCode.DeadlineExceeded, " . ", "gRPC DeadlineExceeded")]
+    public void A_failed_gRPC_call_is_described_by_its_status_and_its_detail_only_when_there_is_one(StatusCode code, string detail, string described) =>
+        Assert.Equal(described, DownstreamFailures.Describe(new RpcException(new Status(code, detail))));
+
+    [Theory]
     [InlineData(HttpStatusCode.InternalServerError, true)]
     [InlineData(HttpStatusCode.ServiceUnavailable, true)]
     [InlineData(HttpStatusCode.GatewayTimeout, true)]
