@@ -53,7 +53,9 @@ public static class MessagingExtensions
         services.AddSingleton<MessagingMetrics>();
         services.AddHealthChecks()
             .AddCheck<OutboxMonitor>("outbox", tags: [ServiceDefaultsExtensions.MessagingTag])
-            .AddCheck("broker", new BrokerHealthCheck(rabbitMqUri), tags: [ServiceDefaultsExtensions.MessagingTag]);
+            // A frozen broker accepts the TCP connection and never answers the AMQP handshake: without a limit of its
+            // own, /health would wait for it as long as the caller does.
+            .AddCheck("broker", new BrokerHealthCheck(rabbitMqUri), tags: [ServiceDefaultsExtensions.MessagingTag], timeout: BrokerHealthCheck.Timeout);
         services.AddHostedService(sp => new MessagingCleanupService(databaseConnectionString, options,
             sp.GetRequiredService<ILogger<MessagingCleanupService>>()));
         if (options.Relay != RelayKind.None)

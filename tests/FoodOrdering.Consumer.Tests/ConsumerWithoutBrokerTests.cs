@@ -47,4 +47,24 @@ public sealed class ConsumerWithoutBrokerTests(ConsumerWithPrivateBrokerFactory 
         Assert.Equal("ConsumerCreated", headers["ftgo-message-type"]);
         Assert.Equal("Grace", JsonNode.Parse(body)!["firstName"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task With_RabbitMQ_frozen_health_still_answers_and_says_the_broker_did_not_answer()
+    {
+        // A frozen broker (SIGSTOP: a stuck node, a paused VM) accepts the connection and never answers the handshake.
+        using var client = service.CreateClient();
+        client.Timeout = TimeSpan.FromSeconds(30); // a liveness bound: without its own limit the check waited as long as the client did
+        service.Broker.Freeze();
+        try
+        {
+            using var report = await client.GetAsync("/health");
+            var broker = (await report.Content.ReadFromJsonAsync<JsonNode>())!["checks"]!["broker"]!;
+            Assert.Equal("Unhealthy", broker["status"]!.GetValue<string>());
+            Assert.Contains("did not answer within", broker["description"]!.GetValue<string>());
+        }
+        finally
+        {
+            service.Broker.Thaw();
+        }
+    }
 }
