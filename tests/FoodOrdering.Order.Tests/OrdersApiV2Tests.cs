@@ -122,7 +122,7 @@ public sealed class OrdersApiV2Tests(OrderServiceFactory service) : IClassFixtur
         Assert.Contains("/v2/orders/{orderId}", v2Paths);
         Assert.DoesNotContain(v2Paths, p => p.StartsWith("/v1/", StringComparison.Ordinal));
         Assert.Contains("/orders/{orderId}", v2Paths);
-        Assert.Equal("2.0.1", v2["info"]!["version"]!.GetValue<string>()); // semantic: OpenApi:Versions:v2 (docs/api-evolution.md)
+        Assert.Equal("2.0.2", v2["info"]!["version"]!.GetValue<string>()); // semantic: OpenApi:Versions:v2 (docs/api-evolution.md)
         Assert.NotNull(v2["components"]!["schemas"]!["MoneyV2"]);
         // Money is documented as what the wire carries, a decimal string, never a number (docs/api-evolution.md).
         Assert.Equal("string", v1["components"]!["schemas"]!["OrderRepresentationV1"]!["properties"]!["orderTotal"]!["type"]!.GetValue<string>());

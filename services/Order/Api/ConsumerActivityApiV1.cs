@@ -16,7 +16,7 @@ public static class ConsumerActivityApiV1
     {
         // A v1 resource of the versioned API: it belongs to the v1 OpenAPI document only.
         app.NewVersionedApi("ConsumerActivity").MapGroup("/v{version:apiVersion}/consumers").HasApiVersion(OrderApiVersions.V1)
-            .WithTags("Consumer activity v1").AddEndpointFilter<OrderOwnerFilter>()
+            .WithTags("Consumer activity v1").AddEndpointFilter<OrderOwnerFilter>().ProducesProblem(StatusCodes.Status403Forbidden)
             .MapGet("/{consumerId}/activity", GetConsumerActivity).WithName("GetConsumerActivityV1").ProducesValidationProblem();
         return app;
     }

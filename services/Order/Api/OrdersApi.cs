@@ -35,14 +35,14 @@ public static class OrdersApi
 
         var v1 = api.MapGroup("/v{version:apiVersion}/orders").HasApiVersion(OrderApiVersions.V1)
             .AdvertisesApiVersion(OrderApiVersions.V2).WithTags("Orders v1") // a v1 client learns that v2 exists
-            .AddEndpointFilter<OrderOwnerFilter>();
+            .AddEndpointFilter<OrderOwnerFilter>().ProducesProblem(StatusCodes.Status403Forbidden);
         v1.MapGet("/{orderId:long}", GetOrderV1).WithName("GetOrderV1").ProducesValidationProblem()
             .Produces<OrderRepresentationV1>().Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status404NotFound);
         v1.MapGet("/", GetOrdersOfConsumerV1).WithName("GetOrdersOfConsumerV1").ProducesValidationProblem();
         MapCommands(v1, 1);
 
         var v2 = api.MapGroup("/v{version:apiVersion}/orders").HasApiVersion(OrderApiVersions.V2).WithTags("Orders v2")
-            .AddEndpointFilter<OrderOwnerFilter>();
+            .AddEndpointFilter<OrderOwnerFilter>().ProducesProblem(StatusCodes.Status403Forbidden);
         v2.MapGet("/{orderId:long}", GetOrderV2).WithName("GetOrderV2").ProducesValidationProblem()
             .Produces<OrderRepresentationV2>().Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status404NotFound);
         v2.MapGet("/", GetOrdersOfConsumerV2).WithName("GetOrdersOfConsumerV2").ProducesValidationProblem();
@@ -50,7 +50,7 @@ public static class OrdersApi
 
         // Content negotiation: the same order, the version chosen by the Accept header's vendor media type.
         var negotiated = api.MapGroup("/orders").HasApiVersion(OrderApiVersions.V1).HasApiVersion(OrderApiVersions.V2).WithTags("Orders (media type)")
-            .AddEndpointFilter<OrderOwnerFilter>();
+            .AddEndpointFilter<OrderOwnerFilter>().ProducesProblem(StatusCodes.Status403Forbidden);
         negotiated.MapGet("/{orderId:long}", GetOrderNegotiated).WithName("GetOrderByMediaType").ProducesValidationProblem()
             .Produces<OrderRepresentationV1>(StatusCodes.Status200OK, OrderApiVersions.MediaType(1))
             .Produces<OrderRepresentationV2>(StatusCodes.Status200OK, OrderApiVersions.MediaType(2))
