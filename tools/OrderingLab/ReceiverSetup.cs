@@ -46,7 +46,7 @@ public sealed record ReceiverSetup(
             .Select(i => string.Join(",", new ShardedChannel(i, options.Instances).OwnedPartitions(options.Partitions).Select(k => $"p{k}")));
         return new ReceiverSetup("sharded channel",
             $"exchange {channel} ({ChannelTopology.HashExchangeType}, key = order id) -> partitions "
-                + $"{channel}-p0..p{options.Partitions - 1}, each {ChannelTopology.SingleActiveConsumerArgument}; "
+                + $"{channel}-p0{(options.Partitions > 1 ? $"..p{options.Partitions - 1}" : "")}, each {ChannelTopology.SingleActiveConsumerArgument}; "
                 + string.Join(", ", owned.Select((partitionsOfInstance, i) => $"instance {i} consumes {(partitionsOfInstance.Length > 0 ? partitionsOfInstance : "none")}")),
             channel, ChannelTopology.HashExchangeType, ChannelTopology.PartitionWeight,
             [.. partitions.Select(k => ChannelTopology.PartitionQueue(channel, k))], ChannelTopology.QueueArguments(),
