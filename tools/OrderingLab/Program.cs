@@ -10,7 +10,7 @@ if (LabOptions.Parse(args) is not { } options)
 }
 var broker = new Uri(options.AmqpUri);
 Console.WriteLine($"RabbitMQ {broker.Host}:{broker.Port}; order {options.OrderId}: messages 1..{options.Messages} published in order, "
-    + $"routing key = the order id; {options.Instances} instances, each its own connection, prefetch 1; injected pause {options.PauseMs} ms");
+    + $"routing key = the order id; {options.Instances} instance{(options.Instances == 1 ? "" : "s")}, each its own connection, prefetch 1; injected pause {options.PauseMs} ms");
 // Names of this run only: the broker may be shared (CI runs every test assembly against one).
 var run = $"ordering-lab-{Guid.NewGuid().ToString("N")[..8]}";
 try
