@@ -26,8 +26,8 @@ namespace FoodOrdering.EndToEnd.Tests;
 /// bounded loop in the page itself (<c>for i in $(seq 1 30); do ...; sleep 0.5; done</c>), so a reader's copy
 /// works too.</item>
 /// <item>The page's URLs are the default ones a reader types: gateway http://127.0.0.1:8080, services'
-/// REST 8081-8084 and gRPC 9081-9084. The runner starts its own system on free ports (other test
-/// assemblies run at the same time, so the defaults cannot be guaranteed) and rewrites <c>127.0.0.1:PORT</c>
+/// REST 8081-8084 and gRPC 9081-9084, RabbitMQ's AMQP port 15673. The runner starts its own system on free
+/// ports (other test assemblies run at the same time, so the defaults cannot be guaranteed) and rewrites <c>127.0.0.1:PORT</c>
 /// of a default port in each command to the started system's port, and the started ports in the output
 /// back to the defaults before comparing. Only the text <c>127.0.0.1:8080</c> etc. is rewritten (not
 /// <c>localhost</c>, not a port put together from variables).</item>
@@ -144,7 +144,7 @@ public static partial class RunnableDocs
         return null;
     }
 
-    /// <summary>Default "127.0.0.1:PORT" to the started system's, for every service's REST and gRPC port and the gateway's.</summary>
+    /// <summary>Default "127.0.0.1:PORT" to the started system's, for every service's REST and gRPC port, the gateway's and RabbitMQ's (AMQP).</summary>
     public static IReadOnlyDictionary<string, string> PortMap(TestSystem test)
     {
         var map = new Dictionary<string, string>();
@@ -156,6 +156,8 @@ public static partial class RunnableDocs
                 map[$"127.0.0.1:{grpcPort}"] = new Uri(service.GrpcUrl).Authority;
             }
         }
+        // A lab's tool connects to the broker (lab 8: tools/OrderingLab); `./ftgo up` puts it on RabbitMqAmqpPort.
+        map[$"127.0.0.1:{SystemCatalog.RabbitMqAmqpPort}"] = new Uri(test.System.RabbitMqUri).Authority;
         return map;
     }
 
