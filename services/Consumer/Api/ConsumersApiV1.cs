@@ -25,7 +25,7 @@ public static class ConsumersApiV1
         return app;
     }
 
-    public static async Task<Results<Created<CreateConsumerResponse>, ValidationProblem>> CreateConsumer(
+    public static async Task<Results<Created<CreateConsumerResponse>, ValidationProblem, ProblemHttpResult>> CreateConsumer(
         CreateConsumerRequest request, ConsumerDbContext db, TransactionalOutbox outbox, [FromServices] DualWriteLab? lab,
         CancellationToken cancellationToken)
     {
@@ -41,8 +41,9 @@ public static class ConsumersApiV1
         if (lab?.Current is { IsOn: true } naive)
         {
             // Workshop lab 10 only (exists with FTGO_FAULTS_ENABLED, switched at /_admin/labs/dual-write): what NOT to do.
-            await NaiveDualWriteSignUp.SaveAndPublishAsync(consumer, naive.Mode, db, lab, cancellationToken);
-            return TypedResults.Created($"/v1/consumers/{consumer.Id}", new CreateConsumerResponse(consumer.Id));
+            return await NaiveDualWriteSignUp.SaveAndPublishAsync(consumer, naive.Mode, db, lab, cancellationToken) is { } failed
+                ? failed
+                : TypedResults.Created($"/v1/consumers/{consumer.Id}", new CreateConsumerResponse(consumer.Id));
         }
 
         // One local transaction: the consumer and its ConsumerCreated event commit together (transactional outbox).

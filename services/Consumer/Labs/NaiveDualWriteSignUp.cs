@@ -1,6 +1,8 @@
+using System.Data.Common;
 using FoodOrdering.Consumer.Messaging;
 using FoodOrdering.Consumer.Persistence;
 using FoodOrdering.Messaging.Labs;
+using Microsoft.AspNetCore.Http.HttpResults;
 using ConsumerAggregate = FoodOrdering.Consumer.Domain.Consumer;
 
 namespace FoodOrdering.Consumer.Labs;
@@ -14,7 +16,8 @@ namespace FoodOrdering.Consumer.Labs;
 /// </summary>
 public static class NaiveDualWriteSignUp
 {
-    public static async Task SaveAndPublishAsync(ConsumerAggregate consumer, DualWriteMode mode, ConsumerDbContext db, DualWriteLab lab,
+    /// <summary>Saves the consumer and publishes its ConsumerCreated as <paramref name="mode"/> says; null when the sign-up succeeded, else why not.</summary>
+    public static async Task<ProblemHttpResult?> SaveAndPublishAsync(ConsumerAggregate consumer, DualWriteMode mode, ConsumerDbContext db, DualWriteLab lab,
         CancellationToken cancellationToken)
     {
         var logger = lab.Logger;
@@ -32,7 +35,7 @@ public static class NaiveDualWriteSignUp
                 // not help either: the consumer is committed, and the client's retry would create a second one).
                 logger.LogError(e, "Dual write: consumer {ConsumerId} is committed but its ConsumerCreated was NOT published; the event is lost", consumer.Id);
             }
-            return;
+            return null;
         }
 
         // PublishThenCommit: the id exists once the INSERT ran inside the transaction; publish, then commit.
@@ -42,6 +45,18 @@ public static class NaiveDualWriteSignUp
         await lab.PublishAsync(ConsumerEvents.Created(consumer), consumer.Id.ToString(), cancellationToken); // subscribers have it now
         await DualWriteLab.RefuseCommitAsync(db, cancellationToken); // the lab's stand-in for a deferred constraint, a crash, a lost connection
         logger.LogWarning("Dual write: ConsumerCreated for consumer {ConsumerId} is published; committing now, which the database will refuse", consumer.Id);
-        await transaction.CommitAsync(cancellationToken); // throws: rolled back, the consumer never existed, its event is out (a ghost)
+        try
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return null;
+        }
+        catch (DbException e)
+        {
+            // Rolled back: the consumer never existed, and its event is out for good (a ghost).
+            logger.LogError(e, "Dual write: the commit of consumer {ConsumerId} failed after its ConsumerCreated was published; subscribers act on a consumer that does not exist",
+                consumer.Id);
+            return TypedResults.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "The sign-up failed",
+                detail: $"Consumer {consumer.Id} was not saved: the database refused the commit.");
+        }
     }
 }

@@ -35,6 +35,7 @@ public sealed record DualWriteSetting(DualWriteMode Mode = DualWriteMode.Transac
 {
     public static readonly DualWriteSetting Off = new();
 
+    [JsonIgnore]
     public bool IsOn => Mode != DualWriteMode.TransactionalOutbox;
 
     /// <summary>The setting, or <see cref="InvalidInputException"/> (a 400) naming what is wrong.</summary>
