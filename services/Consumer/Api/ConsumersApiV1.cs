@@ -5,8 +5,8 @@ using FoodOrdering.Consumer.Persistence;
 using FoodOrdering.Domain;
 using FoodOrdering.Messaging.Labs;
 using FoodOrdering.Messaging.Outbox;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using ConsumerAggregate = FoodOrdering.Consumer.Domain.Consumer;
 
