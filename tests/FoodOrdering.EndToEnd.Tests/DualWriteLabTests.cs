@@ -69,6 +69,11 @@ public sealed class DualWriteLabTests
         Assert.Equal(HttpStatusCode.NotFound, (await consumers.GetAsync($"/v1/consumers/{ghostId}")).StatusCode);
         Assert.Equal(0L, await OutboxRowsAsync(test, ghostId));
 
+        // Publishing first with the broker down: the publish fails before anything commits (neither a consumer nor an event).
+        (await consumers.PostAsJsonAsync(Lab, new { mode = "PublishThenCommit", brokerDown = true })).EnsureSuccessStatusCode();
+        using var refused = await SignUpAsync("Refused");
+        Assert.Equal(HttpStatusCode.InternalServerError, refused.StatusCode);
+
         // (c) Off: the outbox. The consumer, its outbox row and its event, and the account.
         Assert.Equal(HttpStatusCode.NoContent, (await consumers.DeleteAsync(Lab)).StatusCode);
         Assert.Equal("TransactionalOutbox", (await consumers.GetFromJsonAsync<JsonNode>(Lab))!["mode"]!.GetValue<string>());
@@ -81,15 +86,20 @@ public sealed class DualWriteLabTests
 
         // The lost event: never on consumer-events (a later one is), so its account was never opened.
         Assert.DoesNotContain(published, e => e["consumerId"]!.GetValue<long>() == lostId);
+        Assert.DoesNotContain(published, e => e["firstName"]!.GetValue<string>() == "Refused");
+        Assert.Equal(0L, await ScalarAsync(test, "SELECT count(*) FROM consumers WHERE first_name = 'Refused'"));
         Assert.Equal(HttpStatusCode.NotFound, (await accounting.GetAsync($"/v1/accounts/{lostId}")).StatusCode);
     }
 
-    private static async Task<long> OutboxRowsAsync(TestSystem test, long consumerId)
+    private static Task<long> OutboxRowsAsync(TestSystem test, long consumerId) =>
+        ScalarAsync(test, $"SELECT count(*) FROM outbox WHERE message_key = '{consumerId}'");
+
+    /// <summary>A count from the Consumer service's own database.</summary>
+    private static async Task<long> ScalarAsync(TestSystem test, string sql)
     {
         await using var connection = new NpgsqlConnection(test.System.ConnectionString(test.Service("consumer").Definition));
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM outbox WHERE message_key = @key", connection);
-        command.Parameters.AddWithValue("key", consumerId.ToString());
+        await using var command = new NpgsqlCommand(sql, connection);
         return (long)(await command.ExecuteScalarAsync())!;
     }
 }
