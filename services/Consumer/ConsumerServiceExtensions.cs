@@ -2,6 +2,7 @@ using FoodOrdering.Consumer.Messaging;
 using FoodOrdering.Consumer.Persistence;
 using FoodOrdering.Contracts.Consumer;
 using FoodOrdering.Messaging;
+using FoodOrdering.Messaging.Labs;
 using FoodOrdering.ServiceDefaults;
 using FoodOrdering.ServiceDefaults.Grpc;
 
@@ -21,6 +22,8 @@ public static class ConsumerServiceExtensions
         builder.AddMessaging<ConsumerDbContext>("consumer", "ConsumerDb", messaging => messaging
             .Handle<ValidateOrderByConsumer, ValidateOrderByConsumerHandler>()
             .Handle<NotifyConsumer, NotifyConsumerHandler>());
+        // Workshop lab 10 only, with fault injection on: /_admin/labs/dual-write switches sign-ups to a naive dual write.
+        builder.AddDualWriteLab();
         return builder;
     }
 }

@@ -1,6 +1,7 @@
 using FoodOrdering.Consumer;
 using FoodOrdering.Consumer.Api;
 using FoodOrdering.Consumer.Grpc;
+using FoodOrdering.Messaging.Labs;
 using FoodOrdering.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,6 +12,7 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapConsumersApiV1();
 app.MapGrpcService<ConsumerGrpcService>();
+app.MapDualWriteLab(); // workshop lab 10; only with FTGO_FAULTS_ENABLED
 
 await app.ApplyMigrationsAsync();
 app.Run();

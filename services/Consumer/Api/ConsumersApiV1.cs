@@ -1,9 +1,12 @@
 using FoodOrdering.Consumer.Domain;
+using FoodOrdering.Consumer.Labs;
 using FoodOrdering.Consumer.Messaging;
 using FoodOrdering.Consumer.Persistence;
 using FoodOrdering.Domain;
+using FoodOrdering.Messaging.Labs;
 using FoodOrdering.Messaging.Outbox;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using ConsumerAggregate = FoodOrdering.Consumer.Domain.Consumer;
 
@@ -22,8 +25,9 @@ public static class ConsumersApiV1
         return app;
     }
 
-    public static async Task<Results<Created<CreateConsumerResponse>, ValidationProblem>> CreateConsumer(
-        CreateConsumerRequest request, ConsumerDbContext db, TransactionalOutbox outbox, CancellationToken cancellationToken)
+    public static async Task<Results<Created<CreateConsumerResponse>, ValidationProblem, ProblemHttpResult>> CreateConsumer(
+        CreateConsumerRequest request, ConsumerDbContext db, TransactionalOutbox outbox, [FromServices] DualWriteLab? lab,
+        CancellationToken cancellationToken)
     {
         if (request.Validate() is { Count: > 0 } errors)
         {
@@ -33,6 +37,14 @@ public static class ConsumersApiV1
         var consumer = ConsumerAggregate.Create(
             new PersonName(request.Name!.FirstName!.Trim(), request.Name.LastName!.Trim()),
             request.OrderLimit is null ? null : ParsedMoney(request.OrderLimit));
+
+        if (lab?.Current is { IsOn: true } naive)
+        {
+            // Workshop lab 10 only (exists with FTGO_FAULTS_ENABLED, switched at /_admin/labs/dual-write): what NOT to do.
+            return await NaiveDualWriteSignUp.SaveAndPublishAsync(consumer, naive.Mode, db, lab, cancellationToken) is { } failed
+                ? failed
+                : TypedResults.Created($"/v1/consumers/{consumer.Id}", new CreateConsumerResponse(consumer.Id));
+        }
 
         // One local transaction: the consumer and its ConsumerCreated event commit together (transactional outbox).
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

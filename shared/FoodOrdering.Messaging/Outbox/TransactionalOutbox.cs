@@ -52,13 +52,29 @@ public sealed class TransactionalOutbox(DbContext db)
 
     private Guid Add(object message, MessageKind kind, string channel, string key, Guid correlationId, string? replyChannel)
     {
+        var outboxMessage = NewMessage(message, kind, channel, key, correlationId, replyChannel);
+        db.Set<OutboxMessage>().Add(outboxMessage);
+        return outboxMessage.Id;
+    }
+
+    /// <summary>
+    /// The row <see cref="Publish{TEvent}"/> would add, built but NOT added: what the lab's naive dual write
+    /// (Labs/DualWriteLab) hands straight to the broker, so its message is exactly the one the relay would send.
+    /// </summary>
+    internal static OutboxMessage EventMessage(object domainEvent, string aggregateId) =>
+        NewMessage(domainEvent, MessageKind.Event, ChannelOf(domainEvent.GetType()), aggregateId, Guid.NewGuid(), replyChannel: null,
+            createdAt: DateTimeOffset.UtcNow);
+
+    private static OutboxMessage NewMessage(object message, MessageKind kind, string channel, string key, Guid correlationId, string? replyChannel,
+        DateTimeOffset createdAt = default)
+    {
         var contract = MessageContracts.For(message.GetType());
         if (contract.Kind != kind)
         {
             throw new InvalidOperationException($"{contract.Name} is a {contract.Kind}, not a {kind}.");
         }
 
-        var outboxMessage = new OutboxMessage
+        return new OutboxMessage
         {
             Id = Guid.NewGuid(),
             Channel = channel,
@@ -69,9 +85,8 @@ public sealed class TransactionalOutbox(DbContext db)
             ReplyChannel = replyChannel,
             Payload = JsonSerializer.Serialize(message, message.GetType(), Json),
             Headers = JsonSerializer.Serialize(TransportHeaders(contract)),
+            CreatedAt = createdAt, // default for a row: the database sets created_at
         };
-        db.Set<OutboxMessage>().Add(outboxMessage);
-        return outboxMessage.Id;
     }
 
     /// <summary>
