@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using FoodOrdering.Gateway.Security;
 using FoodOrdering.ServiceDefaults.Faults;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -28,12 +27,14 @@ public static class FaultSwitch
 
     public static WebApplication MapFaultSwitch(this WebApplication app)
     {
-        var faults = app.MapGroup("/api/_admin/faults/{service}").RequireAuthorization(EdgeSecurity.AdminPolicy).WithTags("Admin");
+        var faults = app.MapGroup("/api/_admin/faults/{service}").RequireAuthorization(EdgeSecurity.AdminPolicy).WithTags("Admin")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status502BadGateway);
         faults.MapGet("", (string service, IProxyStateLookup proxy, IHttpClientFactory http, CancellationToken cancellationToken) =>
             SwitchAsync(service, HttpMethod.Get, setting: null, proxy, http, cancellationToken)).WithName("GetFaults");
         faults.MapPost("", (string service, FaultSetting setting, IProxyStateLookup proxy, IHttpClientFactory http, CancellationToken cancellationToken) =>
             // Checked here first, so that a bad setting reaches no instance (400 names the field).
-            SwitchAsync(service, HttpMethod.Post, setting.Validated(), proxy, http, cancellationToken)).WithName("SetFaults");
+            SwitchAsync(service, HttpMethod.Post, setting.Validated(), proxy, http, cancellationToken)).WithName("SetFaults")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         faults.MapDelete("", (string service, IProxyStateLookup proxy, IHttpClientFactory http, CancellationToken cancellationToken) =>
             SwitchAsync(service, HttpMethod.Delete, setting: null, proxy, http, cancellationToken)).WithName("ClearFaults");
         return app;
