@@ -14,8 +14,9 @@ namespace FoodOrdering.Gateway;
 /// Code adds what configuration cannot say: where the services are (<see cref="DownstreamDestinations"/>),
 /// who the caller is (<see cref="EdgeSecurity"/>, <see cref="IdentityHeaders"/>), how much a client may
 /// ask (<see cref="ClientRateLimiting"/>), errors as problem details (<see cref="ProxyErrors"/>), a circuit
-/// breaker per service (<see cref="ServiceProxyForwarderHttpClientFactory"/>) and the one endpoint the gateway
-/// answers itself, an API composition (<see cref="OrderDetailsApi"/>).
+/// breaker per service (<see cref="ServiceProxyForwarderHttpClientFactory"/>), and the endpoints the gateway
+/// answers itself: an API composition (<see cref="OrderDetailsApi"/>) and, for admins, the breakers
+/// (<see cref="GatewayAdmin"/>) and each service's fault switch (<see cref="FaultSwitch"/>).
 /// </summary>
 public static class GatewayExtensions
 {
@@ -36,6 +37,7 @@ public static class GatewayExtensions
         builder.AddEdgeSecurity();
         builder.AddClientRateLimiting();
 
+        builder.AddFaultSwitch();
         builder.Services.AddHttpClient(DownstreamReadiness.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(2));
         builder.Services.AddHealthChecks().AddCheck<DownstreamReadiness>("downstreams", tags: [ServiceDefaultsExtensions.ReadyTag]);
 
@@ -65,6 +67,7 @@ public static class GatewayExtensions
 
         app.MapDemoTokens();
         app.MapGatewayAdmin();
+        app.MapFaultSwitch();
         app.MapOrderDetails();
         app.MapReverseProxy(proxy =>
         {

@@ -115,8 +115,9 @@ public sealed partial class DeploymentFilesTests
         Assert.Equal($"http://trace-viewer:{SystemCatalog.OtlpGrpcPort}", environment["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         Assert.Equal(name, environment["OTEL_SERVICE_NAME"]);
 
-        // Published on loopback on the launcher's ports: the walkthrough's URLs are the same under both.
-        int[] expected = [service.RestPort, .. service.GrpcPort is { } g ? [g] : Array.Empty<int>()];
+        // REST only through the gateway (the one public entry); a service publishes its gRPC port alone, for the
+        // gRPC labs, on loopback on the launcher's port: the walkthrough's commands are the same under both.
+        int[] expected = service.IsGateway ? [service.RestPort] : service.GrpcPort is { } g ? [g] : [];
         Assert.Equal(expected.Select(p => ("127.0.0.1", p, p)), PublishedPorts(name));
     }
 
@@ -337,7 +338,12 @@ public sealed partial class DeploymentFilesTests
     public void Published_ports_are_the_ones_the_walkthrough_and_the_readme_use()
     {
         var published = ComposeServices.SelectMany(s => PublishedPorts(s.Key)).Select(p => p.HostPort).ToHashSet();
-        int[] launcherOnly = [SystemCatalog.PostgresPort, SystemCatalog.RabbitMqAmqpPort, SystemCatalog.RabbitMqManagementPort];
+        // `./ftgo up` only: its private infrastructure, and the services' REST ports (compose reaches REST through the gateway).
+        int[] launcherOnly =
+        [
+            SystemCatalog.PostgresPort, SystemCatalog.RabbitMqAmqpPort, SystemCatalog.RabbitMqManagementPort,
+            .. SystemCatalog.Services.Where(s => !s.IsGateway).Select(s => s.RestPort),
+        ];
 
         var walkthrough = LoopbackPorts().Matches(File.ReadAllText(PathOf("docs/walkthrough.md"))).Select(m => int.Parse(m.Groups["port"].Value)).ToHashSet();
         Assert.NotEmpty(walkthrough);

@@ -75,17 +75,17 @@ public sealed class CompositionSystem : IAsyncLifetime
         return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonNode>(), elapsed.Elapsed);
     }
 
-    /// <summary>The fault setting of <paramref name="service"/> (its own endpoint: never reachable through the gateway).</summary>
+    /// <summary>The fault setting of <paramref name="service"/>, set by an admin through the gateway (as the walkthrough does).</summary>
     public async Task SetFaultsAsync(string service, object setting)
     {
-        using var response = await Http.PostAsJsonAsync($"{Test.Service(service).BaseUrl}/_admin/faults", setting);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var response = await GatewaySystem.Send(Http, HttpMethod.Post, $"/api/_admin/faults/{service}", AdminToken, setting);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"set faults of {service}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
     public async Task ClearFaultsAsync(string service)
     {
-        using var response = await Http.DeleteAsync($"{Test.Service(service).BaseUrl}/_admin/faults");
-        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        using var response = await GatewaySystem.Send(Http, HttpMethod.Delete, $"/api/_admin/faults/{service}", AdminToken);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"clear faults of {service}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
     /// <summary>The state of <paramref name="downstream"/>'s breaker in <c>/api/_admin/circuits</c>.</summary>

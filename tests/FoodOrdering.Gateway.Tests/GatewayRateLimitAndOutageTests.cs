@@ -7,8 +7,9 @@ using FoodOrdering.Testing;
 namespace FoodOrdering.Gateway.Tests;
 
 /// <summary>
-/// A small system of its own (the Consumer service and the gateway) with a small rate limit: 5 requests
-/// per client per minute, so that the limit is reached on purpose; and the Consumer service stopped.
+/// A small system of its own (the Consumer service and the gateway, without fault injection, as `./ftgo up`
+/// starts them) with a small rate limit: 5 requests per client per minute, so that the limit is reached on
+/// purpose; and the Consumer service stopped (and started again, for the other tests).
 /// </summary>
 public sealed class GatewayRateLimitAndOutageTests : IAsyncLifetime
 {
@@ -71,6 +72,18 @@ public sealed class GatewayRateLimitAndOutageTests : IAsyncLifetime
         }
         var consumer = test.Service("consumer");
         await consumer.Process.StopAsync(TimeSpan.FromSeconds(10));
+        try
+        {
+            await AssertServedAsOutageAsync(token);
+        }
+        finally
+        {
+            await test.System.RestartAsync(consumer, CancellationToken.None);
+        }
+    }
+
+    private async Task AssertServedAsOutageAsync(string token)
+    {
 
         var elapsed = Stopwatch.StartNew();
         using var response = await GatewaySystem.Send(http, HttpMethod.Get, "/api/v1/consumers/1", token);
@@ -92,5 +105,18 @@ public sealed class GatewayRateLimitAndOutageTests : IAsyncLifetime
         Assert.Equal("Degraded", await readiness.Content.ReadAsStringAsync());
         var health = await http.GetFromJsonAsync<JsonNode>("/health");
         Assert.Equal("not ready", health!["checks"]!["downstreams"]!["data"]!["consumer"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Without_fault_injection_the_gateways_fault_switch_is_404_and_says_how_to_turn_it_on()
+    {
+        var admin = await GatewaySystem.AdminTokenAsync(http);
+
+        using var response = await GatewaySystem.Send(http, HttpMethod.Post, "/api/_admin/faults/consumer", admin, new { errorRatio = 1.0 });
+
+        var problem = await response.Content.ReadFromJsonAsync<JsonNode>();
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("Fault injection is off", problem!["title"]!.GetValue<string>());
+        Assert.Contains("./ftgo up --faults", problem["detail"]!.GetValue<string>());
     }
 }

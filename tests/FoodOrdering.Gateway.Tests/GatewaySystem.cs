@@ -9,7 +9,8 @@ namespace FoodOrdering.Gateway.Tests;
 
 /// <summary>
 /// ONE system for the gateway's test classes (it is expensive): every service as a process, Kitchen twice,
-/// and the gateway in front, with a route to the test's <see cref="HeaderProbe"/>.
+/// with fault injection on (as `./ftgo demo` starts them; no fault is set unless a test sets one and clears
+/// it again), and the gateway in front, with a route to the test's <see cref="HeaderProbe"/>.
 /// </summary>
 public sealed class GatewaySystem : IAsyncLifetime
 {
@@ -24,7 +25,7 @@ public sealed class GatewaySystem : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Probe = await HeaderProbe.StartAsync();
-        Test = await TestSystem.StartAsync(instances: new Dictionary<string, int> { ["kitchen"] = 2 },
+        Test = await TestSystem.StartAsync(instances: new Dictionary<string, int> { ["kitchen"] = 2 }, faultsEnabled: true,
             gatewaySettings: new Dictionary<string, string>(Probe.GatewayRoute())
             {
                 // The rate limit has its own test system; here it must never get in the way.
