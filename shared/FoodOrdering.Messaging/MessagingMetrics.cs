@@ -23,6 +23,8 @@ public sealed class MessagingMetrics
         Handled = Meter.CreateCounter<long>("ftgo.messages.handled", "{message}", "Messages a handler processed and committed.");
         Failed = Meter.CreateCounter<long>("ftgo.messages.failed", "{attempt}", "Handler attempts that threw (retried, or moved to the error queue).");
         Duplicates = Meter.CreateCounter<long>("ftgo.messages.duplicates", "{message}", "Redelivered messages the inbox recognised and skipped.");
+        SagaRepliesIgnored = Meter.CreateCounter<long>("ftgo.saga.replies.ignored", "{message}",
+            "Saga replies that moved no saga (tags saga, reason): a late duplicate is harmless; 'not awaited' on a running saga may leave it stuck.");
         Meter.CreateObservableGauge("ftgo.outbox.backlog", () => monitor.Latest.Unsent, "{message}", "Outbox rows waiting to be published.");
         Meter.CreateObservableGauge("ftgo.outbox.oldest_unsent_age", () => monitor.Latest.OldestUnsentAge.TotalSeconds, "s",
             "How long the oldest unsent outbox row has waited.");
@@ -37,6 +39,7 @@ public sealed class MessagingMetrics
     public Counter<long> Handled { get; }
     public Counter<long> Failed { get; }
     public Counter<long> Duplicates { get; }
+    public Counter<long> SagaRepliesIgnored { get; }
 
     public static KeyValuePair<string, object?> HandlerTag(string handler) => new("handler", handler);
 

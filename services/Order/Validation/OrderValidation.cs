@@ -2,7 +2,6 @@ using FoodOrdering.Domain;
 using FoodOrdering.Grpc.Contracts.Kitchen.V1;
 using FoodOrdering.Order.Proxies;
 using FoodOrdering.ServiceDefaults.Resilience;
-using Microsoft.Extensions.Options;
 using OrderAggregate = FoodOrdering.Order.Domain.Order;
 
 namespace FoodOrdering.Order.Validation;
@@ -45,19 +44,21 @@ public sealed class OrderRefusedException(string reason) : DomainException($"The
 public static class OrderValidationExtensions
 {
     /// <summary>
-    /// <see cref="IOrderValidation"/> by <c>Order:Validation</c>. Only in the synchronous mode are the Consumer and
-    /// Kitchen proxies ever resolved (and their addresses needed): the default mode depends on no other service.
+    /// <see cref="IOrderValidation"/> by <c>Order:Validation</c>, read once at start-up. Only the synchronous mode
+    /// registers the Kitchen proxy (and its circuit breaker) and ever calls the Consumer proxy: the default mode
+    /// depends on no other service, and its breaker list shows no Kitchen it never calls.
     /// </summary>
     public static WebApplicationBuilder AddOrderValidation(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<OrderOptions>().BindConfiguration(OrderOptions.SectionName);
+        var options = builder.Configuration.GetSection(OrderOptions.SectionName).Get<OrderOptions>() ?? new OrderOptions();
+        if (options.Validation != OrderValidation.Synchronous)
+        {
+            builder.Services.AddSingleton<IOrderValidation>(AsynchronousOrderValidation.Instance);
+            return builder;
+        }
         builder.AddGrpcServiceProxy<KitchenService.KitchenServiceClient>(KitchenServiceProxy.Downstream);
         builder.Services.AddScoped<KitchenServiceProxy>();
-        builder.Services.AddScoped<SynchronousOrderValidation>();
-        builder.Services.AddScoped<IOrderValidation>(services =>
-            services.GetRequiredService<IOptions<OrderOptions>>().Value.Validation == OrderValidation.Synchronous
-                ? services.GetRequiredService<SynchronousOrderValidation>()
-                : AsynchronousOrderValidation.Instance);
+        builder.Services.AddScoped<IOrderValidation, SynchronousOrderValidation>();
         return builder;
     }
 }

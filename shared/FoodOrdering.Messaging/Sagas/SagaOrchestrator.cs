@@ -19,7 +19,7 @@ namespace FoodOrdering.Messaging.Sagas;
 /// the current step does not wait for (a late duplicate), is logged and ignored.
 /// </summary>
 public sealed class SagaOrchestrator<TSaga, TData>(TSaga definition, DbContext db, TransactionalOutbox outbox, IServiceProvider services,
-    ILogger<SagaOrchestrator<TSaga, TData>> logger)
+    MessagingMetrics metrics, ILogger<SagaOrchestrator<TSaga, TData>> logger)
     where TSaga : SagaDefinition<TData>
     where TData : class
 {
@@ -54,8 +54,10 @@ public sealed class SagaOrchestrator<TSaga, TData>(TSaga definition, DbContext d
         var instance = await db.Set<SagaInstance>().FindAsync([reply.CorrelationId], cancellationToken);
         if (instance is null || instance.SagaType != definition.Name || instance.IsFinished)
         {
+            var unknown = instance is null || instance.SagaType != definition.Name;
+            CountIgnored(unknown ? "no such saga" : "saga finished");
             logger.LogWarning("{Reply} {MessageId} for {Saga} {SagaId} ignored: {Why}", reply.MessageType, reply.MessageId, definition.Name,
-                reply.CorrelationId, instance is null || instance.SagaType != definition.Name ? "no such saga" : $"the saga has {instance.Status}");
+                reply.CorrelationId, unknown ? "no such saga" : $"the saga has {instance!.Status}");
             return;
         }
 
@@ -77,6 +79,9 @@ public sealed class SagaOrchestrator<TSaga, TData>(TSaga definition, DbContext d
         }
         else
         {
+            // A late duplicate of an earlier step's reply, or a reply the definition does not list for this step
+            // (e.g. a refusal after the pivot): the saga stays where it is, so the metric is what an operator watches.
+            CountIgnored("not awaited");
             logger.LogWarning("{Reply} {MessageId} for {Saga} {SagaId} ignored: step '{Step}' ({Status}) does not wait for it",
                 reply.MessageType, reply.MessageId, definition.Name, instance.Id, step.Name, instance.Status);
             return;
@@ -152,6 +157,9 @@ public sealed class SagaOrchestrator<TSaga, TData>(TSaga definition, DbContext d
         instance.Status = SagaStatus.Failed;
         logger.LogInformation("{Saga} {SagaId} failed and is compensated: {Reason}", definition.Name, instance.Id, instance.FailureReason);
     }
+
+    private void CountIgnored(string reason) =>
+        metrics.SagaRepliesIgnored.Add(1, new KeyValuePair<string, object?>("saga", definition.Name), new KeyValuePair<string, object?>("reason", reason));
 
     private void Send(SagaInstance instance, SagaStep<TData> step, object command)
     {
