@@ -6,7 +6,7 @@ namespace FoodOrdering.Gateway;
 /// <summary>
 /// How many API requests one client may make: <c>Gateway:RateLimit:PermitLimit</c> per
 /// <c>Gateway:RateLimit:Window</c> (a fixed window), per client = the token's subject, or the IP address
-/// without one. Past it: 429 with Retry-After and problem details; other clients are not affected.
+/// without one (behind a trusted proxy, the client's it names: <see cref="TrustedProxies"/>). Past it: 429 with Retry-After and problem details; other clients are not affected.
 /// Health, metrics and Swagger are not counted.
 /// </summary>
 public static class ClientRateLimiting

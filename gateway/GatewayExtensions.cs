@@ -12,8 +12,8 @@ namespace FoodOrdering.Gateway;
 /// Everything the gateway registers. The routes themselves are configuration (appsettings.json,
 /// section <c>ReverseProxy</c>): which paths go to which service, which policy guards them, their timeouts.
 /// Code adds what configuration cannot say: where the services are (<see cref="DownstreamDestinations"/>),
-/// who the caller is (<see cref="EdgeSecurity"/>, <see cref="IdentityHeaders"/>), how much a client may
-/// ask (<see cref="ClientRateLimiting"/>), errors as problem details (<see cref="ProxyErrors"/>), a circuit
+/// who the caller is (<see cref="EdgeSecurity"/>, <see cref="IdentityHeaders"/>), which address is the client's
+/// behind a proxy (<see cref="TrustedProxies"/>), how much a client may ask (<see cref="ClientRateLimiting"/>), errors as problem details (<see cref="ProxyErrors"/>), a circuit
 /// breaker per service (<see cref="ServiceProxyForwarderHttpClientFactory"/>), and the endpoints the gateway
 /// answers itself: an API composition (<see cref="OrderDetailsApi"/>) and, for admins, the breakers
 /// (<see cref="GatewayAdmin"/>) and each service's fault switch (<see cref="FaultSwitch"/>).
@@ -35,6 +35,7 @@ public static class GatewayExtensions
         builder.Services.AddRequestTimeouts();
 
         builder.AddEdgeSecurity();
+        builder.AddTrustedProxies();
         builder.AddClientRateLimiting();
 
         builder.AddFaultSwitch();
@@ -58,6 +59,8 @@ public static class GatewayExtensions
 
     public static WebApplication MapGateway(this WebApplication app)
     {
+        // Before the rate limiter and the proxy: both see the client behind a trusted proxy, not the proxy.
+        app.UseTrustedProxies();
         app.UseRequestTimeouts();
         app.UseAuthentication();
         // After authentication, so that a client is its token's subject; before authorization, so that

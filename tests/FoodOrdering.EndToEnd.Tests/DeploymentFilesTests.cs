@@ -243,7 +243,7 @@ public sealed partial class DeploymentFilesTests
         Assert.Equal("true", environment["Gateway__DemoTokens__Enabled"]);
     }
 
-    /// <summary>The gateway on Kubernetes: a destination per cluster (each service's ClusterIP Service), the signing key from a Secret, and the Ingress to it.</summary>
+    /// <summary>The gateway on Kubernetes: a destination per cluster (each service's ClusterIP Service), the signing key from a Secret, the Ingress to it, and the ingress controller trusted.</summary>
     [Fact]
     public void Kubernetes_runs_the_gateway_behind_the_ingress_with_its_key_in_a_secret()
     {
@@ -256,6 +256,8 @@ public sealed partial class DeploymentFilesTests
             Assert.Equal($"http://{cluster}:{service.RestPort}", (string?)config[$"Downstreams__{cluster}__HttpAddress"]);
         }
         Assert.Equal("true", (string?)config["Gateway__DemoTokens__Enabled"]);
+        // Behind the Ingress: X-Forwarded-For is believed from the cluster's pod network (a CIDR network, or the gateway does not start).
+        Assert.True(System.Net.IPNetwork.TryParse((string?)config["Gateway__TrustedProxies__0"], out _), "Gateway__TrustedProxies__0 is a CIDR network");
         Assert.Equal("gateway-config", (string?)container["envFrom"]!.AsArray().Single()!["configMapRef"]!["name"]);
         Assert.Equal(SystemCatalog.DemoSigningKey, (string?)KubernetesObject("Secret", "gateway-signing-key")["stringData"]!["signing-key"]);
         Assert.Equal("""{"secretKeyRef":{"name":"gateway-signing-key","key":"signing-key"}}""", ContainerEnvironment(container)["Gateway__Jwt__SigningKey"]);

@@ -71,12 +71,13 @@ public sealed class GatewayForwardingTests(GatewaySystem gateway)
     [Fact]
     public async Task The_service_receives_the_path_query_headers_and_X_Forwarded_headers()
     {
-        var probed = await ProbeAsync(HttpMethod.Delete, "/api/probe/things/7?color=red&size=2", null, ("X-Custom", "kept"), ("X-Forwarded-Prefix", "/spoofed"));
+        var probed = await ProbeAsync(HttpMethod.Delete, "/api/probe/things/7?color=red&size=2", null, ("X-Custom", "kept"), ("X-Forwarded-Prefix", "/spoofed"),
+            ("X-Forwarded-For", "198.51.100.7"));
 
         Assert.Equal("DELETE", probed.Method);
         Assert.Equal("/probe/things/7?color=red&size=2", probed.PathAndQuery);
         Assert.Equal(["kept"], probed.Header("X-Custom"));
-        Assert.Equal(["127.0.0.1"], probed.Header("X-Forwarded-For"));
+        Assert.Equal(["127.0.0.1"], probed.Header("X-Forwarded-For")); // the caller's address: no proxy is trusted here
         Assert.Equal(["http"], probed.Header("X-Forwarded-Proto"));
         Assert.Equal([new Uri(gateway.GatewayUrl).Authority], probed.Header("X-Forwarded-Host"));
         Assert.Equal(["/api"], probed.Header("X-Forwarded-Prefix")); // what the route took off the path, whatever the client sent
