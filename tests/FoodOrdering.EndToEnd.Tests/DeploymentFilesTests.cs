@@ -201,7 +201,7 @@ public sealed partial class DeploymentFilesTests
     [
         (new($"^{GrpcEndpointOptions.SectionName}:({nameof(GrpcEndpointOptions.Host)}|{nameof(GrpcEndpointOptions.Port)})$"),
             "shared/FoodOrdering.ServiceDefaults/Grpc/GrpcServerExtensions.cs", "GetSection(GrpcEndpointOptions.SectionName).Bind(endpoint)"),
-        (new($"^{ServiceProxyOptions.SectionName}:[a-z]+:({nameof(ServiceProxyOptions.GrpcAddress)}|{nameof(ServiceProxyOptions.HttpAddress)})$"),
+        (new($"^{ServiceProxyOptions.SectionName}:[a-z]+:({nameof(ServiceProxyOptions.GrpcAddress)}|{nameof(ServiceProxyOptions.GrpcAddresses)}:\\d+|{nameof(ServiceProxyOptions.HttpAddress)})$"),
             "shared/FoodOrdering.ServiceDefaults/Resilience/ServiceProxyOptions.cs", "public const string SectionName = \"Downstreams\";"),
         (new(@"^Downstreams:[a-z]+:(HttpAddress|HttpAddresses:\d+)$"), "gateway/Routing/DownstreamDestinations.cs", "GetSection(\"HttpAddresses\")"),
         (new(@"^Instance:(Index|Count)$"), "services/Kitchen/KitchenServiceExtensions.cs", "GetValue(\"Instance:Index\", 0), builder.Configuration.GetValue(\"Instance:Count\", 1)"),

@@ -212,6 +212,42 @@ public sealed class GatewayForwardingTests(GatewaySystem gateway)
         }
     }
 
+    [Fact]
+    public async Task Composed_reads_call_both_kitchen_instances_over_grpc()
+    {
+        var consumerId = await gateway.SignUpAsync();
+        var token = await GatewaySystem.ConsumerTokenAsync(gateway.Http, consumerId);
+        var orderId = await gateway.PlaceOrderAsync(consumerId, await gateway.OpenRestaurantAsync(), token);
+        var path = $"/api/v1/orders/{orderId}/details";
+        // Approved: the order has its ticket, which the composition reads from Kitchen (GetTicket over gRPC).
+        await Wait.UntilAsync(async _ =>
+            {
+                using var response = await gateway.SendAsync(HttpMethod.Get, path, token);
+                return (await response.Content.ReadFromJsonAsync<JsonNode>())?["ticket"]?["ticketId"] is not null;
+            },
+            TimeSpan.FromSeconds(60), $"order {orderId} to have its ticket in the composed details", CancellationToken.None);
+        var kitchens = gateway.Test.Instances("kitchen");
+        Assert.Equal(2, kitchens.Count);
+        var before = await Task.WhenAll(kitchens.Select(k => GrpcCallsAsync(k.BaseUrl, "KitchenService/GetTicket")));
+        var after = before;
+
+        // The gateway's gRPC channel to Kitchen balances round robin over both instances (Downstreams:kitchen:GrpcAddresses);
+        // with one address every call went to the first. Each instance counts the calls it served (its /metrics).
+        // (A Kitchen instance that a test restarted may still be in its reconnect backoff for a moment: more reads then.)
+        await Wait.UntilAsync(async _ =>
+            {
+                for (var i = 0; i < 10; i++)
+                {
+                    using var response = await gateway.SendAsync(HttpMethod.Get, path, token);
+                    Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                }
+                after = await Task.WhenAll(kitchens.Select(k => GrpcCallsAsync(k.BaseUrl, "KitchenService/GetTicket")));
+                return after[0] > before[0] && after[1] > before[1];
+            },
+            TimeSpan.FromSeconds(30), "both Kitchen instances to have served the composition's GetTicket calls", CancellationToken.None,
+            () => $"GetTicket calls served by kitchen, kitchen-2: before {string.Join(", ", before)}, after {string.Join(", ", after)}");
+    }
+
     private async Task<bool> AllOkAsync(string path, int requests)
     {
         for (var i = 0; i < requests; i++)
@@ -232,6 +268,15 @@ public sealed class GatewayForwardingTests(GatewaySystem gateway)
         return metrics.Split('\n')
             .Where(line => line.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal)
                 && line.Contains("http_request_method=\"GET\"") && line.Contains("/v1/restaurants/{restaurantId"))
+            .Sum(line => double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>How many gRPC calls of <paramref name="method"/> (service/method) the instance has served, from its Prometheus metrics.</summary>
+    private async Task<double> GrpcCallsAsync(string baseUrl, string method)
+    {
+        var metrics = await gateway.Http.GetStringAsync(baseUrl + "/metrics");
+        return metrics.Split('\n')
+            .Where(line => line.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal) && line.Contains($"{method}\""))
             .Sum(line => double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
     }
 

@@ -206,15 +206,20 @@ public sealed class FtgoSystem : IAsyncDisposable
         }).ToDictionary();
 
     /// <summary>
-    /// What the gateway gets besides: <c>Downstreams:{name}:HttpAddresses</c> of EVERY instance (its cluster's
-    /// destinations: two Kitchen instances are load balanced), the demo signing key and the demo token endpoint
-    /// (`./ftgo up` is the demo profile), then <see cref="LaunchOptions.GatewaySettings"/>.
+    /// What the gateway gets besides: <c>Downstreams:{name}:HttpAddresses</c> and <c>GrpcAddresses</c> of EVERY
+    /// instance (its cluster's destinations, and its API composition's gRPC calls: two Kitchen instances are load
+    /// balanced both ways), the demo signing key and the demo token endpoint (`./ftgo up` is the demo profile),
+    /// then <see cref="LaunchOptions.GatewaySettings"/>.
     /// </summary>
     public IReadOnlyDictionary<string, string> GatewayEnvironment()
     {
         var environment = options.Services.Where(s => !s.IsGateway).SelectMany(s => Enumerable.Range(0, options.InstancesOf(s))
                 .Where(i => ports.ContainsKey((s.Name, i)))
-                .Select(i => KeyValuePair.Create($"Downstreams__{s.Name}__HttpAddresses__{i}", $"http://127.0.0.1:{ports[(s.Name, i)].Http}")))
+                .SelectMany(i => new[]
+                {
+                    KeyValuePair.Create($"Downstreams__{s.Name}__HttpAddresses__{i}", $"http://127.0.0.1:{ports[(s.Name, i)].Http}"),
+                    KeyValuePair.Create($"Downstreams__{s.Name}__GrpcAddresses__{i}", $"http://127.0.0.1:{ports[(s.Name, i)].Grpc}"),
+                }))
             .ToDictionary();
         environment["Gateway__Jwt__SigningKey"] = SystemCatalog.DemoSigningKey;
         environment["Gateway__DemoTokens__Enabled"] = "true";

@@ -9,8 +9,18 @@ public sealed class ServiceProxyOptions
 {
     public const string SectionName = "Downstreams";
 
-    /// <summary>The downstream's gRPC URL (its HTTP/2-only port), for a gRPC client.</summary>
+    /// <summary>
+    /// The downstream's gRPC URL (its HTTP/2-only port), for a gRPC client: one instance (<c>http://kitchen:9082</c>),
+    /// or a name a resolver turns into every instance (<c>dns:///kitchen-pods:9082</c>: each address the name
+    /// resolves to), whose calls are then balanced round robin.
+    /// </summary>
     public Uri? GrpcAddress { get; set; }
+
+    /// <summary>
+    /// The gRPC URL of every instance (<c>GrpcAddresses:0</c>, <c>GrpcAddresses:1</c>, ...), when the caller is told
+    /// them all: calls are balanced round robin over them. Wins over <see cref="GrpcAddress"/>.
+    /// </summary>
+    public List<Uri> GrpcAddresses { get; set; } = [];
 
     /// <summary>The downstream's REST base URL, for an HttpClient.</summary>
     public Uri? HttpAddress { get; set; }

@@ -195,6 +195,44 @@ public sealed class ServiceProxyProofs
             "the downstream to see the caller's cancellation", CancellationToken.None);
     }
 
+    [Fact]
+    public async Task Calls_are_balanced_round_robin_over_every_instance_in_GrpcAddresses()
+    {
+        await using var first = await FaultyDownstream.StartAsync();
+        await using var second = await FaultyDownstream.StartAsync();
+        // GrpcAddress (CallerHost sets it to the first) gives way to the list of every instance.
+        using var caller = new CallerHost(first, testSettings: new() { ["GrpcAddresses:0"] = first.GrpcUrl, ["GrpcAddresses:1"] = second.GrpcUrl });
+
+        // The channel connects to each instance; until both connections are up, calls go to those that are.
+        await Wait.UntilAsync(async _ =>
+            {
+                await caller.Test.CallAsync(new CallRequest());
+                return first.Behaviour.Received > 0 && second.Behaviour.Received > 0;
+            },
+            TimeSpan.FromSeconds(10), "both instances to receive calls", CancellationToken.None,
+            () => $"received: {first.Behaviour.Received}, {second.Behaviour.Received}");
+        var (before1, before2) = (first.Behaviour.Received, second.Behaviour.Received);
+        for (var i = 0; i < 10; i++)
+        {
+            await caller.Test.CallAsync(new CallRequest());
+        }
+        // Round robin over two connected instances: strictly one each in turn.
+        Assert.Equal(5, first.Behaviour.Received - before1);
+        Assert.Equal(5, second.Behaviour.Received - before2);
+    }
+
+    [Fact]
+    public async Task A_dns_address_is_resolved_by_the_grpc_client_and_called_without_tls()
+    {
+        await using var downstream = await FaultyDownstream.StartAsync();
+        // As k8s/gateway.yaml names the headless Service (dns:///kitchen-pods:9082); here the name is localhost.
+        using var caller = new CallerHost(downstream, testSettings: new() { ["GrpcAddress"] = $"dns:///localhost:{new Uri(downstream.GrpcUrl).Port}" });
+
+        await caller.Test.CallAsync(new CallRequest());
+
+        Assert.Equal(1, downstream.Behaviour.Received);
+    }
+
     /// <summary>
     /// Calls until the break is over and a call is let through to the downstream (the probe); the calls
     /// before it fail fast. Hands the probe's task to <paramref name="inspect"/>.
