@@ -248,6 +248,46 @@ public sealed class GatewayForwardingTests(GatewaySystem gateway)
             () => $"GetTicket calls served by kitchen, kitchen-2: before {string.Join(", ", before)}, after {string.Join(", ", after)}");
     }
 
+    [Fact]
+    public async Task Composed_reads_skip_a_stopped_kitchen_instance()
+    {
+        var consumerId = await gateway.SignUpAsync();
+        var token = await GatewaySystem.ConsumerTokenAsync(gateway.Http, consumerId);
+        var orderId = await gateway.PlaceOrderAsync(consumerId, await gateway.OpenRestaurantAsync(), token);
+        var path = $"/api/v1/orders/{orderId}/details";
+        await Wait.UntilAsync(_ => AllHaveTheTicketAsync(path, token, 1), TimeSpan.FromSeconds(60),
+            $"order {orderId} to have its ticket in the composed details", CancellationToken.None);
+        // The first instance: the one a single GrpcAddress would name, so that this fails without the balancer too.
+        var stopped = gateway.Test.Instances("kitchen")[0];
+
+        await stopped.Process.StopAsync(TimeSpan.FromSeconds(10));
+        try
+        {
+            // Round robin picks only instances it is connected to: once the channel has seen kitchen go away, every
+            // composed read gets its ticket from kitchen-2 (a plain round robin over both addresses would lose every other one).
+            await Wait.UntilAsync(_ => AllHaveTheTicketAsync(path, token, 10), TimeSpan.FromSeconds(60),
+                "the composition's gRPC channel to skip the stopped Kitchen instance", CancellationToken.None);
+            Assert.True(await AllHaveTheTicketAsync(path, token, 20), "a composed read lost its ticket after the stopped instance had been skipped");
+        }
+        finally
+        {
+            await gateway.Test.System.RestartAsync(stopped, CancellationToken.None);
+        }
+    }
+
+    private async Task<bool> AllHaveTheTicketAsync(string path, string token, int reads)
+    {
+        for (var i = 0; i < reads; i++)
+        {
+            using var response = await gateway.SendAsync(HttpMethod.Get, path, token);
+            if (response.StatusCode != HttpStatusCode.OK || (await response.Content.ReadFromJsonAsync<JsonNode>())?["ticket"]?["ticketId"] is null)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private async Task<bool> AllOkAsync(string path, int requests)
     {
         for (var i = 0; i < requests; i++)
