@@ -215,17 +215,7 @@ public sealed class GatewayForwardingTests(GatewaySystem gateway)
     [Fact]
     public async Task Composed_reads_call_both_kitchen_instances_over_grpc()
     {
-        var consumerId = await gateway.SignUpAsync();
-        var token = await GatewaySystem.ConsumerTokenAsync(gateway.Http, consumerId);
-        var orderId = await gateway.PlaceOrderAsync(consumerId, await gateway.OpenRestaurantAsync(), token);
-        var path = $"/api/v1/orders/{orderId}/details";
-        // Approved: the order has its ticket, which the composition reads from Kitchen (GetTicket over gRPC).
-        await Wait.UntilAsync(async _ =>
-            {
-                using var response = await gateway.SendAsync(HttpMethod.Get, path, token);
-                return (await response.Content.ReadFromJsonAsync<JsonNode>())?["ticket"]?["ticketId"] is not null;
-            },
-            TimeSpan.FromSeconds(60), $"order {orderId} to have its ticket in the composed details", CancellationToken.None);
+        var (path, token) = await OrderWithItsTicketAsync();
         var kitchens = gateway.Test.Instances("kitchen");
         Assert.Equal(2, kitchens.Count);
         var before = await Task.WhenAll(kitchens.Select(k => GrpcCallsAsync(k.BaseUrl, "KitchenService/GetTicket")));
@@ -251,12 +241,7 @@ public sealed class GatewayForwardingTests(GatewaySystem gateway)
     [Fact]
     public async Task Composed_reads_skip_a_stopped_kitchen_instance()
     {
-        var consumerId = await gateway.SignUpAsync();
-        var token = await GatewaySystem.ConsumerTokenAsync(gateway.Http, consumerId);
-        var orderId = await gateway.PlaceOrderAsync(consumerId, await gateway.OpenRestaurantAsync(), token);
-        var path = $"/api/v1/orders/{orderId}/details";
-        await Wait.UntilAsync(_ => AllHaveTheTicketAsync(path, token, 1), TimeSpan.FromSeconds(60),
-            $"order {orderId} to have its ticket in the composed details", CancellationToken.None);
+        var (path, token) = await OrderWithItsTicketAsync();
         // The first instance: the one a single GrpcAddress would name, so that this fails without the balancer too.
         var stopped = gateway.Test.Instances("kitchen")[0];
 
@@ -273,6 +258,21 @@ public sealed class GatewayForwardingTests(GatewaySystem gateway)
         {
             await gateway.Test.System.RestartAsync(stopped, CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// A new consumer's order, approved: its composed details (the returned path, read with the returned token) have
+    /// the ticket, which the composition reads from Kitchen (GetTicket over gRPC).
+    /// </summary>
+    private async Task<(string Path, string Token)> OrderWithItsTicketAsync()
+    {
+        var consumerId = await gateway.SignUpAsync();
+        var token = await GatewaySystem.ConsumerTokenAsync(gateway.Http, consumerId);
+        var orderId = await gateway.PlaceOrderAsync(consumerId, await gateway.OpenRestaurantAsync(), token);
+        var path = $"/api/v1/orders/{orderId}/details";
+        await Wait.UntilAsync(_ => AllHaveTheTicketAsync(path, token, 1), TimeSpan.FromSeconds(60),
+            $"order {orderId} to have its ticket in the composed details", CancellationToken.None);
+        return (path, token);
     }
 
     private async Task<bool> AllHaveTheTicketAsync(string path, string token, int reads)
