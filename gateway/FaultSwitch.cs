@@ -68,7 +68,7 @@ public static class FaultSwitch
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                return TypedResults.Problem($"The {service} instance {destination.DestinationId} did not answer; {Changed(instances)}",
+                return TypedResults.Problem($"The {service} instance {destination.DestinationId} did not answer{Changed(method, instances)}",
                     statusCode: StatusCodes.Status502BadGateway, title: $"The {service} service could not be reached");
             }
             using (response)
@@ -81,7 +81,7 @@ public static class FaultSwitch
                 }
                 if (!response.IsSuccessStatusCode)
                 {
-                    return TypedResults.Problem($"The {service} instance {destination.DestinationId} answered {(int)response.StatusCode}; {Changed(instances)}",
+                    return TypedResults.Problem($"The {service} instance {destination.DestinationId} answered {(int)response.StatusCode}{Changed(method, instances)}",
                         statusCode: StatusCodes.Status502BadGateway, title: $"The {service} service refused the fault setting");
                 }
                 var now = method == HttpMethod.Delete ? FaultSetting.None : await response.Content.ReadFromJsonAsync<FaultSetting>(cancellationToken);
@@ -91,9 +91,11 @@ public static class FaultSwitch
         return TypedResults.Ok(new ServiceFaults(service, instances));
     }
 
-    private static string Changed(List<InstanceFaults> done) => done.Count == 0
-        ? "no instance was changed."
-        : $"these were: {string.Join(", ", done.Select(i => i.Destination))}.";
+    /// <summary>What a failed POST or DELETE had already changed (the instances before the one that failed); a GET changes nothing.</summary>
+    private static string Changed(HttpMethod method, List<InstanceFaults> done) =>
+        method == HttpMethod.Get ? "."
+        : done.Count == 0 ? "; no instance was changed."
+        : $"; already changed: {string.Join(", ", done.Select(i => i.Destination))}.";
 }
 
 /// <summary>What <c>/api/_admin/faults/{service}</c> answers: the fault setting each instance holds now.</summary>
