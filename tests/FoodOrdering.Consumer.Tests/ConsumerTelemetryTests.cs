@@ -62,9 +62,11 @@ public sealed class ConsumerTelemetryTests(ConsumerServiceFactory service) : ICl
         await Wait.UntilAsync(_ => Task.FromResult(TraceRecordingHandler.Seen.ContainsKey(consumerId)), TimeSpan.FromSeconds(30),
             "the subscriber to handle ConsumerCreated", CancellationToken.None);
         Assert.Equal(traceId, TraceRecordingHandler.Seen[consumerId]);
-        // ...and so do the relay's publish and MassTransit's receive between them.
-        await Wait.UntilAsync(_ => Task.FromResult(spans.Any(s => s.Source.Name == "MassTransit" && s.Kind == ActivityKind.Consumer)),
-            TimeSpan.FromSeconds(10), "the receive span to end", CancellationToken.None);
+        // ...and so do the relay's publish and MassTransit's receive between them. The publish span ends with the
+        // broker's confirm, which may come after the message was delivered and handled: wait for both.
+        await Wait.UntilAsync(_ => Task.FromResult(spans.Any(s => s.Source.Name == "MassTransit" && s.Kind == ActivityKind.Consumer)
+                && spans.Any(s => s.DisplayName == "consumer-events publish")),
+            TimeSpan.FromSeconds(10), "the receive and publish spans to end", CancellationToken.None);
         var publish = Assert.Single(spans, s => s.DisplayName == "consumer-events publish");
         Assert.Equal(ActivityKind.Producer, publish.Kind);
         Assert.Contains(spans, s => s.Source.Name == "MassTransit" && s.ParentSpanId == publish.SpanId);

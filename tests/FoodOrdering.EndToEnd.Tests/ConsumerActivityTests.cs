@@ -18,8 +18,7 @@ public sealed class ConsumerActivityTests(WholeSystemFixture system) : IClassFix
     [Fact]
     public async Task The_activity_of_a_consumer_gathers_the_orders_tickets_and_authorizations_of_all_three_services()
     {
-        var consumerId = await Flow.SignUpAsync();
-        await Flow.WaitForAccountAsync(consumerId);
+        var consumerId = await Flow.SignUpWithAccountAsync();
         var orderId = await Flow.PlaceOrderAsync(consumerId, system.RestaurantId, ("1", 2));
         await Flow.WaitForOrderAsync(orderId, "APPROVED");
 
@@ -39,8 +38,7 @@ public sealed class ConsumerActivityTests(WholeSystemFixture system) : IClassFix
     [Fact]
     public async Task With_Kitchen_stopped_the_activity_answers_within_the_time_limit_with_the_other_parts_and_names_kitchen_missing()
     {
-        var consumerId = await Flow.SignUpAsync();
-        await Flow.WaitForAccountAsync(consumerId);
+        var consumerId = await Flow.SignUpWithAccountAsync();
         var orderId = await Flow.PlaceOrderAsync(consumerId, system.RestaurantId, ("1", 1));
         await Flow.WaitForOrderAsync(orderId, "APPROVED");
         var kitchen = system.Test.Service("kitchen");
@@ -70,8 +68,7 @@ public sealed class ConsumerActivityTests(WholeSystemFixture system) : IClassFix
     [InlineData("grpcio")]
     public async Task A_foreign_watcher_sees_APPROVAL_PENDING_then_APPROVED_and_the_stream_ends(string peer)
     {
-        var consumerId = await Flow.SignUpAsync();
-        await Flow.WaitForAccountAsync(consumerId);
+        var consumerId = await Flow.SignUpWithAccountAsync();
         var kitchen = system.Test.Service("kitchen");
         await kitchen.Process.StopAsync(TimeSpan.FromSeconds(10)); // CreateOrderSaga waits for Kitchen: the order stays APPROVAL_PENDING
         ManagedProcess? watcher = null;
@@ -137,8 +134,7 @@ public sealed class ConsumerActivityWithTwoOrderInstancesTests
         await using var test = await TestSystem.StartAsync(instances: new Dictionary<string, int> { ["order"] = 2 });
         using var flow = new OrderFlow(test);
         var restaurantId = await flow.OpenRestaurantAsync();
-        var consumerId = await flow.SignUpAsync();
-        await flow.WaitForAccountAsync(consumerId);
+        var consumerId = await flow.SignUpWithAccountAsync();
         var orderId = await flow.PlaceOrderAsync(consumerId, restaurantId, ("1", 2));
         await flow.WaitForOrderAsync(orderId, "APPROVED");
 

@@ -33,7 +33,10 @@ public sealed class IdeRunTests(InfraOnDefaultPorts infra)
                 }
             },
             TimeSpan.FromMinutes(2), $"{url}/health/ready to answer 200", CancellationToken.None, () => string.Join(Environment.NewLine, consumer.RecentLines));
-        Assert.Contains(consumer.RecentLines, line => line.Contains("Hosting environment: Development"));
+        // Logged at start-up, through the console logger's queue and the process's pipe: it may trail the first 200.
+        await Wait.UntilAsync(_ => Task.FromResult(consumer.RecentLines.Any(line => line.Contains("Hosting environment: Development"))),
+            TimeSpan.FromSeconds(10), "the log line \"Hosting environment: Development\"", CancellationToken.None,
+            () => string.Join(Environment.NewLine, consumer.RecentLines));
     }
 }
 

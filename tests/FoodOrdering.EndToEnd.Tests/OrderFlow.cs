@@ -30,6 +30,17 @@ public sealed partial class OrderFlow(TestSystem test) : IDisposable
     public async Task<long> SignUpAsync(string orderLimit = "1000.00") =>
         (await PostAsync("consumer", "/v1/consumers", new { name = new { firstName = "Ada", lastName = "Lovelace" }, orderLimit }))["consumerId"]!.GetValue<long>();
 
+    /// <summary>
+    /// A new consumer whose account the Accounting service has opened. The account follows ConsumerCreated
+    /// asynchronously, and a card without an account is declined: a test that expects APPROVED starts here.
+    /// </summary>
+    public async Task<long> SignUpWithAccountAsync(string orderLimit = "1000.00")
+    {
+        var consumerId = await SignUpAsync(orderLimit);
+        await WaitForAccountAsync(consumerId);
+        return consumerId;
+    }
+
     /// <summary>A restaurant with "1" Chicken Vindaloo 12.34 and "2" Lamb Rogan Josh 20.00, known to the Order service's menu replica once this returns.</summary>
     public async Task<long> OpenRestaurantAsync()
     {

@@ -24,8 +24,7 @@ public sealed class OrderResilienceTests
         await using var test = await TestSystem.StartAsync();
         using var flow = new OrderFlow(test);
         var restaurantId = await flow.OpenRestaurantAsync();
-        var consumerId = await flow.SignUpAsync();
-        await flow.WaitForAccountAsync(consumerId);
+        var consumerId = await flow.SignUpWithAccountAsync();
 
         var stopped = new List<RunningService>();
         foreach (var name in Participants)
@@ -69,8 +68,7 @@ public sealed class OrderResilienceTests
         await using var test = await TestSystem.StartAsync();
         using var flow = new OrderFlow(test);
         var restaurantId = await flow.OpenRestaurantAsync();
-        var consumerId = await flow.SignUpAsync(orderLimit: "100000.00");
-        await flow.WaitForAccountAsync(consumerId);
+        var consumerId = await flow.SignUpWithAccountAsync(orderLimit: "100000.00");
 
         var orders = new List<long>();
         for (var i = 0; i < 60; i++)
@@ -102,7 +100,7 @@ public sealed class OrderResilienceTests
         await using var test = await TestSystem.StartAsync();
         using var flow = new OrderFlow(test);
         var restaurantId = await flow.OpenRestaurantAsync();
-        var consumerId = await flow.SignUpAsync();
+        var consumerId = await flow.SignUpWithAccountAsync();
         var orderId = await flow.PlaceOrderAsync(consumerId, restaurantId, ("1", 2));
         await flow.WaitForOrderAsync(orderId, "APPROVED");
         await flow.PostAsync("order", $"/v1/orders/{orderId}/cancel", null, System.Net.HttpStatusCode.Accepted);

@@ -37,7 +37,7 @@ public sealed class OrderSagaTests(WholeSystemFixture system) : IClassFixture<Wh
     [Fact]
     public async Task An_order_is_answered_APPROVAL_PENDING_at_once_and_approved_by_CreateOrderSaga()
     {
-        var consumerId = await Flow.SignUpAsync();
+        var consumerId = await Flow.SignUpWithAccountAsync();
 
         var orderId = await Flow.PlaceOrderAsync(consumerId, system.RestaurantId, ("1", 2));
 
@@ -77,8 +77,7 @@ public sealed class OrderSagaTests(WholeSystemFixture system) : IClassFixture<Wh
     [InlineData("over the authorization limit")]
     public async Task A_declined_card_rejects_the_order_and_CancelCreateTicket_compensates_the_ticket(string why)
     {
-        var consumerId = await Flow.SignUpAsync();
-        await Flow.WaitForAccountAsync(consumerId);
+        var consumerId = await Flow.SignUpWithAccountAsync();
         await Flow.PutAsync("accounting", $"/v1/accounts/{consumerId}",
             why == "disabled" ? new { disabled = true } : new { disabled = false, singleAuthorizationLimit = "10.00" });
 
@@ -139,7 +138,7 @@ public sealed class OrderSagaTests(WholeSystemFixture system) : IClassFixture<Wh
     [Fact]
     public async Task A_revision_over_the_consumers_limit_is_refused_and_the_order_keeps_its_line_items()
     {
-        var consumerId = await Flow.SignUpAsync(orderLimit: "30.00");
+        var consumerId = await Flow.SignUpWithAccountAsync(orderLimit: "30.00");
         var orderId = await Flow.PlaceOrderAsync(consumerId, system.RestaurantId, ("1", 2));
         await Flow.WaitForOrderAsync(orderId, "APPROVED");
 
@@ -156,7 +155,7 @@ public sealed class OrderSagaTests(WholeSystemFixture system) : IClassFixture<Wh
 
     private async Task<long> ApprovedOrderAsync()
     {
-        var consumerId = await Flow.SignUpAsync();
+        var consumerId = await Flow.SignUpWithAccountAsync();
         var orderId = await Flow.PlaceOrderAsync(consumerId, system.RestaurantId, ("1", 2));
         await Flow.WaitForOrderAsync(orderId, "APPROVED");
         return orderId;

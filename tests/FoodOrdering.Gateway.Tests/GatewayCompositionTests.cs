@@ -43,6 +43,7 @@ public sealed class CompositionSystem : IAsyncLifetime
         try
         {
             ConsumerId = await GatewaySystem.SignUpAsync(Http);
+            await GatewaySystem.WaitForAccountAsync(Http, ConsumerId);
             RestaurantId = await GatewaySystem.OpenRestaurantAsync(Http);
             ConsumerToken = await GatewaySystem.ConsumerTokenAsync(Http, ConsumerId);
             AdminToken = await GatewaySystem.AdminTokenAsync(Http);

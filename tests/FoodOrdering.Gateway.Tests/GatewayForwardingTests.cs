@@ -92,9 +92,7 @@ public sealed class GatewayForwardingTests(GatewaySystem gateway)
         var restaurantId = await gateway.OpenRestaurantAsync();
         var consumerId = await gateway.SignUpAsync();
         var token = await GatewaySystem.ConsumerTokenAsync(gateway.Http, consumerId);
-        var admin = await GatewaySystem.AdminTokenAsync(gateway.Http);
-        await Wait.UntilAsync(async _ => (await gateway.SendAsync(HttpMethod.Get, $"/api/v1/accounts/{consumerId}", admin)).IsSuccessStatusCode,
-            TimeSpan.FromSeconds(30), $"the account of consumer {consumerId}", CancellationToken.None); // CreateOrderSaga authorizes the card on it
+        await GatewaySystem.WaitForAccountAsync(gateway.Http, consumerId);
         var orderId = await gateway.PlaceOrderAsync(consumerId, restaurantId, token);
         var self = $"/api/v1/orders/{orderId}"; // the Location of the POST (PlaceOrderAsync checks it); from here on, only links
 

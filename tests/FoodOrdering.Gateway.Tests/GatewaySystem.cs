@@ -90,6 +90,21 @@ public sealed class GatewaySystem : IAsyncLifetime
         return body!["consumerId"]!.GetValue<long>();
     }
 
+    /// <summary>
+    /// Until the Accounting service has opened the consumer's account: it follows ConsumerCreated asynchronously,
+    /// and CreateOrderSaga's AuthorizeCard declines a card without one, so a test that expects APPROVED waits here.
+    /// </summary>
+    public static async Task WaitForAccountAsync(HttpClient http, long consumerId)
+    {
+        var admin = await AdminTokenAsync(http);
+        await Wait.UntilAsync(async _ =>
+            {
+                using var response = await Send(http, HttpMethod.Get, $"/api/v1/accounts/{consumerId}", admin);
+                return response.IsSuccessStatusCode;
+            },
+            TimeSpan.FromSeconds(30), $"the account of consumer {consumerId} to be opened", CancellationToken.None);
+    }
+
     /// <summary>A restaurant opened by an admin through the gateway: its id.</summary>
     public Task<long> OpenRestaurantAsync() => OpenRestaurantAsync(Http);
 

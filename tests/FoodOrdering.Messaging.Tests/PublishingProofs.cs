@@ -51,8 +51,12 @@ public abstract class PublishingProofs(MessagingFixture fixture) : IAsyncLifetim
             TimeSpan.FromSeconds(10), "the broken row to be marked failed", CancellationToken.None);
         Assert.Contains("not valid JSON", await fixture.Database.ScalarAsync<string>($"SELECT failure_reason FROM outbox WHERE id = '{broken}'"));
         Assert.True(await fixture.Database.ScalarAsync<bool>($"SELECT sent_at IS NULL FROM outbox WHERE id = '{broken}'"));
+        // The relay counts and logs right after it marked the row: wait for those too.
+        await Wait.UntilAsync(_ => Task.FromResult(metrics.Total("ftgo.relay.failed") >= 1), TimeSpan.FromSeconds(10),
+            "ftgo.relay.failed to count the row", CancellationToken.None);
         Assert.Equal(1, metrics.Total("ftgo.relay.failed"));
-        Assert.Contains(fixture.Logs.Entries, e => e.Level == LogLevel.Error && e.Message.Contains(broken.ToString()) && e.Message.Contains("not valid JSON"));
+        await Wait.UntilAsync(_ => Task.FromResult(fixture.Logs.Entries.Any(e => e.Level == LogLevel.Error && e.Message.Contains(broken.ToString()) && e.Message.Contains("not valid JSON"))),
+            TimeSpan.FromSeconds(10), "an error naming the row and why", CancellationToken.None);
     }
 
     [Fact]
@@ -98,7 +102,8 @@ public abstract class PublishingProofs(MessagingFixture fixture) : IAsyncLifetim
         Assert.Equal("""{"key": "later"}""", body);
         await Wait.UntilAsync(async _ => await fixture.Database.ScalarAsync<bool>($"SELECT sent_at IS NOT NULL FROM outbox WHERE id = '{waiting}'"),
             TimeSpan.FromSeconds(10), "the delivered row to be marked sent", CancellationToken.None);
-        Assert.Contains(fixture.Logs.Entries, e => e.Message.Contains($"Channel {channel} receives messages again"));
+        await Wait.UntilAsync(_ => Task.FromResult(fixture.Logs.Entries.Any(e => e.Message.Contains($"Channel {channel} receives messages again"))),
+            TimeSpan.FromSeconds(10), $"the log line that {channel} receives messages again", CancellationToken.None);
     }
 
     [Fact]
