@@ -378,6 +378,40 @@ public sealed partial class DeploymentFilesTests
         Assert.Equal("None", (string?)KubernetesObject("Service", (string)kitchen["spec"]!["serviceName"]!)["spec"]!["clusterIP"]);
     }
 
+    /// <summary>
+    /// One HTTP/2 connection carries every gRPC call, so a caller given one address of several instances (or a ClusterIP
+    /// Service) sends all its calls to one Kitchen instance. Every caller lists every instance under compose
+    /// (GrpcAddresses) and resolves the headless Service on Kubernetes (dns:///).
+    /// </summary>
+    [Fact]
+    public void Every_grpc_caller_of_kitchen_balances_over_every_instance()
+    {
+        var grpcPort = SystemCatalog.Services.Single(s => s.Name == "kitchen").GrpcPort;
+        var instances = ComposeInstancesOf("kitchen");
+        var composeCallers = ComposeServices.Select(s => s.Key)
+            .Where(name => ComposeEnvironment(name).Keys.Any(k => k.StartsWith("Downstreams__kitchen__Grpc", StringComparison.Ordinal))).ToList();
+        Assert.Equal([Gateway.Name, "order"], composeCallers.Order());
+        Assert.All(composeCallers, caller =>
+        {
+            var environment = ComposeEnvironment(caller);
+            Assert.False(environment.ContainsKey("Downstreams__kitchen__GrpcAddress"), $"{caller}: one GrpcAddress pins one Kitchen instance");
+            Assert.Equal(instances.Select(i => $"http://{i}:{grpcPort}"),
+                environment.Where(e => e.Key.StartsWith("Downstreams__kitchen__GrpcAddresses__", StringComparison.Ordinal)).OrderBy(e => e.Key).Select(e => e.Value));
+        });
+
+        // Kubernetes: a container's env and the ConfigMaps it takes its env from.
+        var headless = (string)Workload("kitchen")["spec"]!["serviceName"]!;
+        var kubernetesCallers = SystemCatalog.Services.Select(s => s.Name).Select(name =>
+        {
+            var container = Container(Workload(name));
+            var fromConfigMaps = (container["envFrom"]?.AsArray() ?? []).Select(e => (string?)e!["configMapRef"]?["name"]).OfType<string>()
+                .SelectMany(map => KubernetesObject("ConfigMap", map)["data"]!.AsObject().Select(d => KeyValuePair.Create(d.Key, (string)d.Value!)));
+            return (Name: name, Environment: ContainerEnvironment(container).Concat(fromConfigMaps).ToDictionary());
+        }).Where(c => c.Environment.Keys.Any(k => k.StartsWith("Downstreams__kitchen__Grpc", StringComparison.Ordinal))).ToList();
+        Assert.Equal([Gateway.Name, "order"], kubernetesCallers.Select(c => c.Name).Order());
+        Assert.All(kubernetesCallers, caller => Assert.Equal($"dns:///{headless}:{grpcPort}", caller.Environment["Downstreams__kitchen__GrpcAddress"]));
+    }
+
     [Fact]
     public void Kubernetes_puts_everything_in_one_namespace_with_demo_defaults_only_in_its_secrets()
     {

@@ -195,31 +195,28 @@ public sealed class FtgoSystem : IAsyncDisposable
     }
 
     /// <summary>
-    /// <c>Downstreams:{name}:HttpAddress/GrpcAddress</c> of every service's first instance, what the service
-    /// proxies (<c>AddGrpcServiceProxy</c>) read: the launcher's stand-in for the platform DNS of compose and k8s.
+    /// What every service's proxies (<c>AddGrpcServiceProxy</c>) read, the launcher's stand-in for the platform DNS of
+    /// compose and k8s: <c>Downstreams:{name}:HttpAddress/GrpcAddress</c> of the first instance, and the
+    /// <c>GrpcAddresses</c> of EVERY instance, which win: with two Kitchen instances each gRPC caller balances its
+    /// calls over both.
     /// </summary>
     public IReadOnlyDictionary<string, string> DownstreamAddresses() =>
         options.Services.Where(s => !s.IsGateway && ports.ContainsKey((s.Name, 0))).SelectMany(s => new[]
         {
             KeyValuePair.Create($"Downstreams__{s.Name}__HttpAddress", $"http://127.0.0.1:{ports[(s.Name, 0)].Http}"),
             KeyValuePair.Create($"Downstreams__{s.Name}__GrpcAddress", $"http://127.0.0.1:{ports[(s.Name, 0)].Grpc}"),
-        }).ToDictionary();
+        }.Concat(Instances(s).Select(i =>
+            KeyValuePair.Create($"Downstreams__{s.Name}__GrpcAddresses__{i}", $"http://127.0.0.1:{ports[(s.Name, i)].Grpc}")))).ToDictionary();
 
     /// <summary>
-    /// What the gateway gets besides: <c>Downstreams:{name}:HttpAddresses</c> and <c>GrpcAddresses</c> of EVERY
-    /// instance (its cluster's destinations, and its API composition's gRPC calls: two Kitchen instances are load
-    /// balanced both ways), the demo signing key and the demo token endpoint (`./ftgo up` is the demo profile),
-    /// then <see cref="LaunchOptions.GatewaySettings"/>.
+    /// What the gateway gets besides: <c>Downstreams:{name}:HttpAddresses</c> of EVERY instance (its cluster's
+    /// destinations: two Kitchen instances are load balanced for REST as for gRPC), the demo signing key and the demo
+    /// token endpoint (`./ftgo up` is the demo profile), then <see cref="LaunchOptions.GatewaySettings"/>.
     /// </summary>
     public IReadOnlyDictionary<string, string> GatewayEnvironment()
     {
-        var environment = options.Services.Where(s => !s.IsGateway).SelectMany(s => Enumerable.Range(0, options.InstancesOf(s))
-                .Where(i => ports.ContainsKey((s.Name, i)))
-                .SelectMany(i => new[]
-                {
-                    KeyValuePair.Create($"Downstreams__{s.Name}__HttpAddresses__{i}", $"http://127.0.0.1:{ports[(s.Name, i)].Http}"),
-                    KeyValuePair.Create($"Downstreams__{s.Name}__GrpcAddresses__{i}", $"http://127.0.0.1:{ports[(s.Name, i)].Grpc}"),
-                }))
+        var environment = options.Services.Where(s => !s.IsGateway).SelectMany(s => Instances(s).Select(i =>
+                KeyValuePair.Create($"Downstreams__{s.Name}__HttpAddresses__{i}", $"http://127.0.0.1:{ports[(s.Name, i)].Http}")))
             .ToDictionary();
         environment["Gateway__Jwt__SigningKey"] = SystemCatalog.DemoSigningKey;
         environment["Gateway__DemoTokens__Enabled"] = "true";
@@ -229,6 +226,10 @@ public sealed class FtgoSystem : IAsyncDisposable
         }
         return environment;
     }
+
+    /// <summary>The instance indexes of a service whose ports are planned.</summary>
+    private IEnumerable<int> Instances(ServiceDefinition service) =>
+        Enumerable.Range(0, options.InstancesOf(service)).Where(i => ports.ContainsKey((service.Name, i)));
 
     public string ConnectionString(ServiceDefinition service) =>
         $"{PostgresServer};Database={options.DatabasePrefix}{service.DatabaseName}";
